@@ -1,0 +1,19 @@
+namespace AlpacaFarm.Application.Configuration;
+
+/// <summary>Where the platform keeps its state (database, artifacts, caches): never inside the repository.</summary>
+/// <param name="Path">Absolute path of the home directory.</param>
+/// <param name="Source">Which rule chose it: --home, ALPACAFARM_HOME or default.</param>
+public sealed record AlpacaFarmHome(string Path, string Source)
+{
+    public const string EnvironmentVariable = "ALPACAFARM_HOME";
+
+    /// <summary>--home, else ALPACAFARM_HOME, else ~/.alpacafarm.</summary>
+    public static AlpacaFarmHome Resolve(string? option)
+    {
+        if (!string.IsNullOrWhiteSpace(option)) return new(System.IO.Path.GetFullPath(option), "--home");
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return new(System.IO.Path.GetFullPath(fromEnvironment), EnvironmentVariable);
+        var user = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return new(System.IO.Path.Combine(user, ".alpacafarm"), "default");
+    }
+}

@@ -1,0 +1,37 @@
+using AlpacaFarm.Native;
+
+namespace AlpacaFarm.Modeling.Runtime;
+
+/// <summary>Whether the build's libLibTorchSharp.so patch (build/TorchSharpNative.targets) was applied here.</summary>
+/// <param name="State">applied, not needed, not applied, or not applicable (not Linux).</param>
+/// <param name="Library">The libLibTorchSharp.so this process uses, when found.</param>
+/// <param name="SystemLibStdCxx">The system libstdc++ the need is checked against.</param>
+public sealed record NativePatchStatus(string State, string? Library, string? SystemLibStdCxx)
+{
+    public const string Applied = "applied";
+    public const string NotNeeded = "not needed";
+    public const string NotApplied = "not applied";
+    public const string NotApplicable = "not applicable";
+
+    /// <summary>Inspects the library mapped into this process (or next to the application) and the system libstdc++.</summary>
+    public static NativePatchStatus Inspect()
+    {
+        if (!OperatingSystem.IsLinux()) return new(NotApplicable, null, null);
+        var library = ElfVersionNeeds.MappedLibrary("libLibTorchSharp.so") ?? FindNextToApplication();
+        var system = ElfVersionNeeds.SystemLibStdCxx();
+        if (library is null) return new(NotApplied, null, system);
+        var state = ElfVersionNeeds.Read(library, ElfVersionNeeds.LibTorchSharpNeed) switch
+        {
+            VersionNeedState.Weak => Applied,
+            VersionNeedState.Absent => NotNeeded,
+            _ when system is not null && ElfVersionNeeds.Defines(system, ElfVersionNeeds.LibTorchSharpNeed) => NotNeeded,
+            _ => NotApplied,
+        };
+        return new(state, library, system);
+    }
+
+    private static string? FindNextToApplication() =>
+        new[] { "", "runtimes/linux-x64/native", "runtimes/linux-arm64/native" }
+            .Select(folder => Path.Combine(AppContext.BaseDirectory, folder, "libLibTorchSharp.so"))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Native;
+
+namespace AlpacaFarm.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public sealed class InfoCommandTests
+{
+    [Fact]
+    public async Task Info_prints_torchsharp_and_libtorch_versions_and_patch_status()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "alpacafarm-info-test");
+        var result = await CliRunner.RunAsync("info", "--json", "--home", home);
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var torch = json.RootElement.GetProperty("torch");
+        Assert.Equal("0.107.0", torch.GetProperty("torch_sharp_version").GetString());
+        Assert.StartsWith("2.10", torch.GetProperty("lib_torch_version").GetString());
+        Assert.True(torch.GetProperty("threads").GetInt32() >= 1);
+        Assert.Equal(home, json.RootElement.GetProperty("home").GetString());
+        Assert.Equal("--home", json.RootElement.GetProperty("home_source").GetString());
+
+        // Where the system libstdc++ lacks the version (Debian 12), the build must have weakened the need.
+        var patch = torch.GetProperty("native_patch").GetProperty("state").GetString();
+        var system = ElfVersionNeeds.SystemLibStdCxx();
+        if (system is not null && !ElfVersionNeeds.Defines(system, ElfVersionNeeds.LibTorchSharpNeed))
+            Assert.Equal(NativePatchStatus.Applied, patch);
+        else
+            Assert.NotEqual(NativePatchStatus.NotApplied, patch);
+    }
+
+    [Fact]
+    public async Task Info_table_names_the_native_patch()
+    {
+        var result = await CliRunner.RunAsync("info");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("TorchSharp", result.Out);
+        Assert.Contains("0.107.0", result.Out);
+        Assert.Contains("native patch", result.Out);
+    }
+}
