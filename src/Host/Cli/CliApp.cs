@@ -45,6 +45,7 @@ public static class CliApp
         var root = new RootCommand("AlpacaFarm.NET: a benchmark platform for methods that learn from pairwise feedback.");
         root.Options.Add(cli.Home);
         root.Subcommands.Add(InfoCommand.Create(cli));
+        root.Subcommands.Add(MethodsCommand.Create(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);

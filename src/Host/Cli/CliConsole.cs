@@ -16,6 +16,9 @@ public sealed class CliConsole
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
+    // Files and pipes get wide lines rather than Spectre's 80 columns, which would wrap tables into fragments.
+    private const int RedirectedWidth = 200;
+
     private CliConsole(TextWriter output, TextWriter error, IAnsiConsole ansi)
     {
         Out = output;
@@ -33,17 +36,26 @@ public sealed class CliConsole
     public IAnsiConsole Ansi { get; }
 
     /// <summary>The process console.</summary>
-    public static CliConsole System() => new(Console.Out, Console.Error, AnsiConsole.Console);
+    public static CliConsole System()
+    {
+        var ansi = AnsiConsole.Console;
+        if (Console.IsOutputRedirected) ansi.Profile.Width = RedirectedWidth;
+        return new(Console.Out, Console.Error, ansi);
+    }
 
     /// <summary>Captured output without colours or terminal control codes, for tests and redirected use.</summary>
-    public static CliConsole Capture(TextWriter output, TextWriter error) =>
-        new(output, error, AnsiConsole.Create(new AnsiConsoleSettings
+    public static CliConsole Capture(TextWriter output, TextWriter error)
+    {
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
-        }));
+        });
+        ansi.Profile.Width = RedirectedWidth;
+        return new(output, error, ansi);
+    }
 
     /// <summary>Writes a value as indented snake_case JSON.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));

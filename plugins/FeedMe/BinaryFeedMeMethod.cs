@@ -1,0 +1,27 @@
+using AlpacaFarm.Abstractions.Methods;
+using AlpacaFarm.Abstractions.Policies;
+
+namespace AlpacaFarm.Plugins.FeedMe;
+
+/// <summary>Binary FeedME: declared, not implemented yet. Listed by the host; running it fails with a clear error.</summary>
+public sealed class BinaryFeedMeMethod : IMethod
+{
+    public MethodDescriptor Descriptor { get; } = new(
+        Id: "binary-feedme",
+        DisplayName: "Binary FeedME",
+        Version: "0.1.0",
+        Kind: MethodKind.TrainingTime,
+        Description: "Continues supervised fine-tuning of the SFT policy on the preferred output of each pair.",
+        PaperReference: "OpenAI FeedME (2022); AlpacaFarm (Dubois et al. 2023) §4",
+        DefaultHyperparameters: new Dictionary<string, string>
+        {
+            ["learning_rate"] = "2e-5",
+            ["epochs"] = "3",
+            ["batch_size"] = "128",
+            ["warmup_ratio"] = "0.03",
+        },
+        IsImplemented: false);
+
+    public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
+        throw new NotImplementedException("Binary FeedME is not implemented yet.");
+}

@@ -1,0 +1,9 @@
+namespace AlpacaFarm.Abstractions.Reporting;
+
+public enum MethodLogLevel
+{
+    Debug,
+    Information,
+    Warning,
+    Error,
+}
