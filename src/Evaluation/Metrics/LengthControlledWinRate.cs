@@ -1,0 +1,137 @@
+namespace AlpacaFarm.Evaluation.Metrics;
+
+/// <summary>AlpacaEval 2's length-controlled win rate and the fitted model behind it.</summary>
+/// <param name="WinRate">100 · mean predicted win probability at equal lengths.</param>
+/// <param name="StandardError">100 · standard error of those predictions.</param>
+/// <param name="LengthWeight">Weight of tanh(standardised length difference).</param>
+/// <param name="ModelWeight">Weight of the model-versus-baseline indicator.</param>
+/// <param name="C">Inverse regularisation strength chosen by cross-validation.</param>
+public sealed record LengthControlledResult(
+    double WinRate,
+    double StandardError,
+    double LengthWeight,
+    double ModelWeight,
+    double C);
+
+/// <summary>
+/// The "minimal" variant of AlpacaEval 2's length-controlled GLM: no instruction-difficulty term and no
+/// gamed-baseline regularisation, since those tables are not part of the evaluator. The preference is
+/// regressed on tanh(standardised length difference) and a model indicator, then predicted at zero
+/// length difference.
+/// </summary>
+public static class LengthControlledWinRate
+{
+    /// <summary>Fewer usable rows than this give NaN: five folds need a few rows each.</summary>
+    public const int MinimumRows = 10;
+
+    private const int Folds = 5;
+
+    /// <summary>sklearn LogisticRegressionCV's default grid: 10 values of logspace(−4, 4).</summary>
+    private static readonly double[] Cs = [.. Enumerable.Range(0, 10).Select(i => Math.Pow(10, -4 + (8.0 * i / 9)))];
+
+    /// <summary>Fits the GLM and predicts the win rate the model would have at the baseline's lengths.</summary>
+    /// <param name="preferences">As for <see cref="WinRate.Compute"/>; dropped rows are left out of the fit.</param>
+    /// <param name="modelLengths">Code-point length of the model's output, per row.</param>
+    /// <param name="baselineLengths">Code-point length of the baseline's output, per row.</param>
+    /// <returns>All NaN when fewer than <see cref="MinimumRows"/> rows have a usable preference.</returns>
+    public static LengthControlledResult Compute(
+        IReadOnlyList<double?> preferences, IReadOnlyList<int> modelLengths, IReadOnlyList<int> baselineLengths)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        ArgumentNullException.ThrowIfNull(modelLengths);
+        ArgumentNullException.ThrowIfNull(baselineLengths);
+        if (modelLengths.Count != preferences.Count || baselineLengths.Count != preferences.Count)
+        {
+            throw new ArgumentException("Preferences and both length lists must have one entry per row.");
+        }
+
+        var scores = new List<double>();
+        var deltas = new List<double>();
+        for (var i = 0; i < preferences.Count; i++)
+        {
+            if (Preferences.TryScore(preferences[i], out var score))
+            {
+                scores.Add(score);
+                deltas.Add(baselineLengths[i] - modelLengths[i]);
+            }
+        }
+
+        if (scores.Count < MinimumRows)
+        {
+            return new LengthControlledResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
+
+        // Equal lengths everywhere leave nothing to standardise: the feature is then all zeros.
+        var std = SampleStatistics.StandardDeviation(deltas);
+        var scale = std > 0 ? std : 1;
+        var rows = scores.Select((score, i) => RowExamples(Math.Tanh(deltas[i] / scale), score)).ToList();
+
+        var c = ChooseC(rows);
+        var weights = L1LogisticRegression.Fit([.. rows.SelectMany(r => r)], c);
+
+        // Predict every instruction as if both outputs had the same length.
+        var predictions = scores.Select(_ => L1LogisticRegression.PredictProbability(weights, Features(0))).ToList();
+        return new LengthControlledResult(
+            WinRate: 100 * SampleStatistics.Mean(predictions),
+            StandardError: 100 * SampleStatistics.StandardError(predictions),
+            LengthWeight: weights[0],
+            ModelWeight: weights[1],
+            C: c);
+    }
+
+    private static double[] Features(double lengthFeature) => [lengthFeature, 1];
+
+    /// <summary>A soft label as two weighted hard labels; zero-weight copies carry nothing.</summary>
+    private static List<WeightedExample> RowExamples(double lengthFeature, double score)
+    {
+        var examples = new List<WeightedExample>(2);
+        if (score > 0)
+        {
+            examples.Add(new WeightedExample(Features(lengthFeature), Positive: true, Weight: score));
+        }
+
+        if (score < 1)
+        {
+            examples.Add(new WeightedExample(Features(lengthFeature), Positive: false, Weight: 1 - score));
+        }
+
+        return examples;
+    }
+
+    /// <summary>
+    /// Five-fold cross-validation over <see cref="Cs"/> by held-out weighted log-loss. Row r goes to fold
+    /// r mod 5 with both of its copies, so the choice is deterministic and no row is split.
+    /// </summary>
+    private static double ChooseC(IReadOnlyList<List<WeightedExample>> rows)
+    {
+        var train = new List<WeightedExample>[Folds];
+        var heldOut = new List<WeightedExample>[Folds];
+        for (var fold = 0; fold < Folds; fold++)
+        {
+            train[fold] = [.. rows.Where((_, r) => r % Folds != fold).SelectMany(e => e)];
+            heldOut[fold] = [.. rows.Where((_, r) => r % Folds == fold).SelectMany(e => e)];
+        }
+
+        // Each fold warm-starts from its fit at the previous C, as sklearn's path does.
+        var foldWeights = new double[Folds][];
+        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
+        foreach (var c in Cs)
+        {
+            var loss = 0.0;
+            for (var fold = 0; fold < Folds; fold++)
+            {
+                foldWeights[fold] = L1LogisticRegression.Fit(train[fold], c, foldWeights[fold]);
+                loss += L1LogisticRegression.LogLoss(heldOut[fold], foldWeights[fold]) / Folds;
+            }
+
+            // Strictly better only, so ties keep the smaller C.
+            if (loss < bestLoss)
+            {
+                bestLoss = loss;
+                bestC = c;
+            }
+        }
+
+        return bestC;
+    }
+}
