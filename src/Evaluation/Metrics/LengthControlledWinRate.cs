@@ -1,3 +1,6 @@
+using System.Globalization;
+using AlpacaFarm.Abstractions.Randomness;
+
 namespace AlpacaFarm.Evaluation.Metrics;
 
 /// <summary>AlpacaEval 2's length-controlled win rate and the fitted model behind it.</summary>
@@ -99,17 +102,23 @@ public static class LengthControlledWinRate
     }
 
     /// <summary>
-    /// Five-fold cross-validation over <see cref="Cs"/> by held-out weighted log-loss. Row r goes to fold
-    /// r mod 5 with both of its copies, so the choice is deterministic and no row is split.
+    /// Five-fold cross-validation over <see cref="Cs"/> by held-out weighted log-loss. Rows are dealt to folds
+    /// in a keyed-random order, with both copies of a row in one fold: deterministic, and no periodic pattern in
+    /// the data's order can line up with the folds.
     /// </summary>
     private static double ChooseC(IReadOnlyList<List<WeightedExample>> rows)
     {
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        KeyedRandom.Create("lc-folds", rows.Count.ToString(CultureInfo.InvariantCulture), 0).Shuffle(order);
+        var foldOf = new int[rows.Count];
+        for (var position = 0; position < order.Length; position++) foldOf[order[position]] = position % Folds;
+
         var train = new List<WeightedExample>[Folds];
         var heldOut = new List<WeightedExample>[Folds];
         for (var fold = 0; fold < Folds; fold++)
         {
-            train[fold] = [.. rows.Where((_, r) => r % Folds != fold).SelectMany(e => e)];
-            heldOut[fold] = [.. rows.Where((_, r) => r % Folds == fold).SelectMany(e => e)];
+            train[fold] = [.. rows.Where((_, r) => foldOf[r] != fold).SelectMany(e => e)];
+            heldOut[fold] = [.. rows.Where((_, r) => foldOf[r] == fold).SelectMany(e => e)];
         }
 
         // Each fold warm-starts from its fit at the previous C, as sklearn's path does.
