@@ -1,0 +1,3 @@
+namespace AlpacaFarm.Leaderboard;
+
+public sealed record BoardSummary(BoardIdentity Identity, int Submissions);
