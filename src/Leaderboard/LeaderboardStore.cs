@@ -12,6 +12,9 @@ public sealed class LeaderboardStore : IDisposable
     /// <summary>PRAGMA user_version of a fully migrated database.</summary>
     public const int LatestSchemaVersion = 2;
 
+    /// <summary>The database's file name inside the platform's home directory.</summary>
+    public const string FileName = "leaderboard.db";
+
     // Dapper multi-row Execute reuses one command, so SQLite prepares each bulk statement once per call.
     private const string InsertOutput = """
         INSERT INTO outputs (submission_id, row_index, instruction, output, generator, dataset)

@@ -14,9 +14,18 @@ internal static class SampleStatistics
             return double.NaN;
         }
 
-        var mean = Mean(values);
-        var squares = values.Sum(v => (v - mean) * (v - mean));
-        return Math.Sqrt(squares / (values.Count - 1));
+        // Deviations are taken from the first value, then corrected by their mean (the shifted-data
+        // algorithm): identical values give exactly 0 rather than rounding noise from the mean.
+        var shift = values[0];
+        double sum = 0, squares = 0;
+        foreach (var value in values)
+        {
+            var deviation = value - shift;
+            sum += deviation;
+            squares += deviation * deviation;
+        }
+        var variance = (squares - sum * sum / values.Count) / (values.Count - 1);
+        return Math.Sqrt(Math.Max(0, variance));
     }
 
     /// <summary>Standard error of the mean: sample standard deviation over √n.</summary>

@@ -46,6 +46,8 @@ public static class CliApp
         root.Options.Add(cli.Home);
         root.Subcommands.Add(InfoCommand.Create(cli));
         root.Subcommands.Add(MethodsCommand.Create(cli));
+        root.Subcommands.Add(EvaluateCommand.Create(cli));
+        root.Subcommands.Add(LeaderboardCommand.Create(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);

@@ -1,4 +1,5 @@
 using AlpacaFarm.Application.Configuration;
+using AlpacaFarm.Leaderboard;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlpacaFarm.Host.Cli;
@@ -11,6 +12,8 @@ public static class Composition
         var services = new ServiceCollection();
         services.AddSingleton(home);
         services.AddSingleton(console);
+        // Opened on first use only: commands that never touch the leaderboard never create the database.
+        services.AddSingleton(_ => LeaderboardStore.Open(Path.Combine(home.Path, LeaderboardStore.FileName)));
         services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Singleton);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using AlpacaFarm.Abstractions.Preferences;
+using AlpacaFarm.Evaluation.Annotators;
+using AlpacaFarm.Evaluation.Outputs;
+using AlpacaFarm.Evaluation.Scoring;
+using AlpacaFarm.Evaluation.Sets;
+using AlpacaFarm.Leaderboard;
+using Mediator;
+
+namespace AlpacaFarm.Application.Evaluation;
+
+/// <summary>Scores a model_outputs.json against a reference set with an annotator pool and stores the row.</summary>
+/// <param name="Reference">A reference file in model_outputs.json format, or "farm".</param>
+/// <param name="Annotators">A built-in pool name.</param>
+/// <param name="Name">Leaderboard name; defaults to the outputs' generator.</param>
+/// <param name="Progress">Receives the number of pairs judged so far, out of <c>total</c>.</param>
+public sealed record EvaluateOutputs(
+    string OutputsPath,
+    string Reference,
+    string Annotators,
+    string? Name,
+    long Seed,
+    bool Replace,
+    Action<int, int>? Progress = null) : ICommand<EvaluationReport>;
+
+public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHandler<EvaluateOutputs, EvaluationReport>
+{
+    public async ValueTask<EvaluationReport> Handle(EvaluateOutputs command, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var set = LoadSet(command.Reference);
+        var outputs = ModelOutputsReader.ReadFor(command.OutputsPath, set);
+        var pool = LoadPool(command.Annotators);
+        var present = Enumerable.Range(0, set.Items.Count).Where(i => outputs.ByItem[i] is not null).ToList();
+        var name = command.Name ?? outputs.ByItem[present[0]]!.Generator;
+        var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
+        var content = ContentHash.Pairs(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output)));
+
+        if (store.FindSubmission(board.Id, name) is { } stored)
+        {
+            if (stored.ContentSha256 == content && stored.Seed == command.Seed)
+                return new EvaluationReport(board, name, SaveOutcome.Unchanged, stored.Aggregate, 0, outputs.Warnings);
+            if (!command.Replace) throw new SubmissionConflictException(board.Id, name, stored.ContentSha256, stored.Seed, content, command.Seed);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), command.Seed,
+            command.Progress is { } report ? new Progress(done => report(done, present.Count)) : null);
+        var labels = await service.AnnotateAsync(
+            present.Select(i => new PreferenceQuery(set.Items[i].Instruction, set.Items[i].ReferenceOutput, outputs.ByItem[i]!.Output)).ToList(),
+            cancellationToken);
+        var preferences = labels.Select(label => double.IsNaN(label.Preference) ? (double?)null : label.Preference).ToList();
+        var card = Scorecard.Compute(preferences,
+            present.Select(i => outputs.ByItem[i]!.Output).ToList(),
+            present.Select(i => set.Items[i].ReferenceOutput).ToList());
+        var aggregate = Aggregates.From(card, Aggregates.Community);
+
+        var record = new EvaluationRecord(
+            board, name, content,
+            new SubmissionProvenance("outputs", null, null, null, FileHash(command.OutputsPath),
+                new Dictionary<string, string>(), new Dictionary<string, string>(), command.Seed, null, Aggregates.Community),
+            present.Select(i => new SubmittedOutput(i, set.Items[i].Instruction, outputs.ByItem[i]!.Output, outputs.ByItem[i]!.Generator,
+                outputs.ByItem[i]!.Dataset ?? set.Items[i].Dataset)).ToList(),
+            present.Select((item, row) => new AnnotationRecord(item, set.Items[item].Instruction, preferences[row], labels[row].AnnotatorId,
+                labels[row].Price, labels[row].TimeSeconds)).ToList(),
+            aggregate, started, DateTimeOffset.UtcNow,
+            labels.Sum(label => label.Price), clock.Elapsed.TotalSeconds, service.AnnotatorCalls);
+        var outcome = store.Save(record, command.Replace);
+        return new EvaluationReport(board, name, outcome, aggregate, service.AnnotatorCalls, outputs.Warnings);
+    }
+
+    private static IEvaluationSet LoadSet(string reference) =>
+        reference == "farm"
+            ? throw new InputValidationException("--reference farm: the farm world's eval-805 is not available yet; give a reference file")
+            : ReferenceFileSet.Load(reference);
+
+    private static AnnotatorPool LoadPool(string annotators) =>
+        File.Exists(annotators)
+            ? throw new InputValidationException($"--annotators {annotators}: pool configuration files are not supported yet; use a pool name ({string.Join(", ", BuiltInPools.Names)})")
+            : BuiltInPools.Get(annotators);
+
+    private static string FileHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    private sealed class Progress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using AlpacaFarm.Application.Evaluation;
+using AlpacaFarm.Evaluation.Annotators;
+using AlpacaFarm.Host.Cli;
+using AlpacaFarm.Host.Output;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace AlpacaFarm.Host.Commands;
+
+/// <summary><c>alpacafarm evaluate</c>: score outputs (or import judgments) and add the row to the leaderboard.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var outputs = new Option<FileInfo?>("--outputs") { Description = "Model outputs in AlpacaEval's model_outputs.json format (instruction, output, generator, dataset; an optional input is merged into the instruction).", HelpName = "FILE" };
+        var annotations = new Option<FileInfo?>("--annotations") { Description = "Instead of outputs: pairwise judgments in AlpacaEval's annotations.json format, scored without asking any annotator.", HelpName = "FILE" };
+        var reference = new Option<string?>("--reference") { Description = "Reference outputs that define the evaluation set (model_outputs.json format), or 'farm' for the farm world's eval-805. Required with --outputs.", HelpName = "FILE|farm" };
+        var annotators = new Option<string>("--annotators") { Description = $"Annotator pool: {string.Join(", ", BuiltInPools.Names)}.", HelpName = "NAME|FILE", DefaultValueFactory = _ => "longest" };
+        var name = new Option<string?>("--name") { Description = "Leaderboard name (default: the outputs' generator).", HelpName = "NAME" };
+        var seed = new Option<long>("--seed") { Description = "Seed for the annotator assignment and the order outputs are shown in.", DefaultValueFactory = _ => 0 };
+        var replace = new Option<bool>("--replace") { Description = "Replace a stored row of the same name whose content or seed differs." };
+        var json = new Option<bool>("--json") { Description = "Print the row as JSON." };
+        var command = new Command("evaluate",
+            "Score a submission against the reference outputs and store it on its board. Columns as AlpacaEval: win_rate = 100·mean(p−1) with draws at 1.5, " +
+            "standard_error = 100·SEM, counts, discrete_win_rate, avg_length (code points), and length_controlled_winrate: AlpacaEval 2's GLM " +
+            "(tanh of the standardised length difference plus a model term, L1 logistic regression, 5-fold CV) without the instruction-difficulty " +
+            "term and the gamed-baseline regularisation, whose tables are not supplied.")
+        {
+            outputs, annotations, reference, annotators, name, seed, replace, json,
+        };
+        command.Validators.Add(result =>
+        {
+            var hasOutputs = result.GetValue(outputs) is not null;
+            var hasAnnotations = result.GetValue(annotations) is not null;
+            if (hasOutputs == hasAnnotations) result.AddError("give exactly one of --outputs and --annotations.");
+            else if (hasOutputs && result.GetValue(reference) is null) result.AddError("--outputs needs --reference FILE|farm.");
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = cli.BuildServices(parse);
+            var mediator = services.GetRequiredService<IMediator>();
+            EvaluationReport report;
+            if (parse.GetValue(annotations) is { } annotationsFile)
+            {
+                report = await mediator.Send(new ImportAnnotations(annotationsFile.FullName, parse.GetValue(name), parse.GetValue(replace)), cancellationToken);
+            }
+            else
+            {
+                var request = new EvaluateOutputs(parse.GetValue(outputs)!.FullName, parse.GetValue(reference)!, parse.GetValue(annotators)!,
+                    parse.GetValue(name), parse.GetValue(seed), parse.GetValue(replace));
+                report = cli.Console.Ansi.Profile.Capabilities.Interactive
+                    ? await WithProgress(cli.Console.Ansi, request, (r, ct) => mediator.Send(r, ct).AsTask(), cancellationToken)
+                    : await mediator.Send(request, cancellationToken);
+            }
+            foreach (var warning in report.Warnings) cli.Console.Error.WriteLine($"warning: {warning}");
+            if (parse.GetValue(json)) cli.Console.WriteJson(LeaderboardFormats.Row(report.Name, report.Board.Id, report.Aggregate));
+            else Render(report, cli.Console.Ansi);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Task<EvaluationReport> WithProgress(IAnsiConsole console, EvaluateOutputs request,
+        Func<EvaluateOutputs, CancellationToken, Task<EvaluationReport>> send, CancellationToken cancellationToken) =>
+        console.Progress().AutoClear(true).HideCompleted(true).StartAsync(async context =>
+        {
+            var task = context.AddTask("annotating pairs", autoStart: true, maxValue: 1);
+            return await send(request with
+            {
+                Progress = (done, total) =>
+                {
+                    task.MaxValue = total;
+                    task.Value = done;
+                },
+            }, cancellationToken);
+        });
+
+    private static void Render(EvaluationReport report, IAnsiConsole console)
+    {
+        var what = report.Outcome switch
+        {
+            Leaderboard.SaveOutcome.Unchanged => "already stored with the same content and seed: nothing asked, nothing written",
+            Leaderboard.SaveOutcome.Replaced => "replaced the stored row",
+            _ => "added",
+        };
+        console.MarkupLine($"[bold]{Markup.Escape(report.Name)}[/] on board [bold]{report.Board.Id}[/] ({Markup.Escape(report.Board.EvaluationSetName)} vs {Markup.Escape(report.Board.ReferenceName)}, pool {Markup.Escape(report.Board.PoolName)}): {what}; {report.AnnotatorCalls} pairs sent to annotators.");
+        console.Write(LeaderboardFormats.Table([(report.Name, report.Aggregate)]));
+    }
+}

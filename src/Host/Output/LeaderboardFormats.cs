@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using AlpacaFarm.Application.Leaderboards;
+using AlpacaFarm.Leaderboard;
+using Spectre.Console;
+
+namespace AlpacaFarm.Host.Output;
+
+/// <summary>Leaderboard rows as people and AlpacaEval's tools read them: table, CSV, JSON and Markdown.</summary>
+public static class LeaderboardFormats
+{
+    /// <summary>AlpacaEval's leaderboard.csv columns, in order, after the unnamed index (the model name).</summary>
+    public static readonly string[] AlpacaEvalColumns =
+    [
+        "win_rate", "standard_error", "n_wins", "n_wins_base", "n_draws", "n_total", "discrete_win_rate", "mode",
+        "avg_length", "length_controlled_winrate", "lc_standard_error",
+    ];
+
+    /// <summary>One row as an ordered column → value map; avg_length is an integer as in AlpacaEval.</summary>
+    public static IReadOnlyDictionary<string, object?> Row(string name, string boardId, AggregateRecord a) =>
+        Cells(name, boardId, a).ToDictionary(cell => cell.Key, cell => cell.Value);
+
+    private static IReadOnlyList<KeyValuePair<string, object?>> Cells(string name, string boardId, AggregateRecord a) =>
+    [
+        new("name", name),
+        new("win_rate", Finite(a.WinRate)),
+        new("standard_error", Finite(a.StandardError)),
+        new("n_wins", a.NWins),
+        new("n_wins_base", a.NWinsBase),
+        new("n_draws", a.NDraws),
+        new("n_total", a.NTotal),
+        new("discrete_win_rate", Finite(a.DiscreteWinRate)),
+        new("mode", a.Mode),
+        new("avg_length", (int)a.AvgLength),
+        new("length_controlled_winrate", a.LengthControlledWinRate),
+        new("lc_standard_error", a.LcStandardError),
+        new("board", boardId),
+    ];
+
+    public static Table Table(IEnumerable<(string Name, AggregateRecord Aggregate)> rows, string? title = null)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("#", "name", "win rate", "± SE", "LC win rate", "± SE", "wins/losses/draws", "n", "avg length", "mode");
+        if (title is not null) table.Title(Markup.Escape(title));
+        var rank = 0;
+        foreach (var (name, a) in rows)
+        {
+            table.AddRow(
+                (++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(name), Fixed(a.WinRate), Fixed(a.StandardError),
+                Fixed(a.LengthControlledWinRate), Fixed(a.LcStandardError), $"{a.NWins}/{a.NWinsBase}/{a.NDraws}",
+                a.NTotal.ToString(CultureInfo.InvariantCulture), ((int)a.AvgLength).ToString(CultureInfo.InvariantCulture), a.Mode);
+        }
+        return table;
+    }
+
+    /// <summary>AlpacaEval's CSV: the name as unnamed index, its columns in order, then the board.</summary>
+    public static string Csv(IEnumerable<RankedBoard> boards)
+    {
+        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board\n");
+        foreach (var board in boards)
+        {
+            foreach (var row in board.Rows)
+                csv.Append(string.Join(",", Cells(row.Name, board.Board.Id, row.Aggregate).Select(cell => CsvCell(cell.Value)))).Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    public static string Markdown(IEnumerable<RankedBoard> boards)
+    {
+        var md = new StringBuilder();
+        foreach (var board in boards)
+        {
+            md.Append($"## Board {board.Board.Id}\n\n{Describe(board.Board)}\n\n");
+            md.Append("| # | name | win rate | SE | LC win rate | LC SE | wins | losses | draws | n | avg length | mode |\n");
+            md.Append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            var rank = 0;
+            foreach (var row in board.Rows)
+            {
+                var a = row.Aggregate;
+                md.Append($"| {++rank} | {row.Name.Replace("|", "\\|")} | {Fixed(a.WinRate)} | {Fixed(a.StandardError)} | {Fixed(a.LengthControlledWinRate)} | " +
+                    $"{Fixed(a.LcStandardError)} | {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} |\n");
+            }
+            md.Append('\n');
+        }
+        return md.ToString();
+    }
+
+    /// <summary>Boards with their identity and rows, for --format json.</summary>
+    public static object Json(IEnumerable<RankedBoard> boards) => boards.Select(board => new
+    {
+        board = new
+        {
+            id = board.Board.Id,
+            evaluation_set = board.Board.EvaluationSetId,
+            evaluation_set_name = board.Board.EvaluationSetName,
+            evaluation_set_sha256 = board.Board.EvaluationSetSha256,
+            reference = board.Board.ReferenceName,
+            reference_sha256 = board.Board.ReferenceSha256,
+            pool = board.Board.PoolName,
+            pool_hash = board.Board.PoolHash,
+        },
+        rows = board.Rows.Select(row => Row(row.Name, board.Board.Id, row.Aggregate)),
+    }).ToList();
+
+    public static string Describe(BoardIdentity board) =>
+        $"set {board.EvaluationSetName} ({board.EvaluationSetId}), reference {board.ReferenceName}, annotator pool {board.PoolName}";
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    private static string Fixed(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : "-";
+
+    private static string CsvCell(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        string s when s.IndexOfAny([',', '"', '\n']) >= 0 => "\"" + s.Replace("\"", "\"\"") + "\"",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+}
