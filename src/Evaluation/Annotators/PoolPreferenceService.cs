@@ -1,14 +1,18 @@
+using System.Text.Json;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Abstractions.Randomness;
 
 namespace AlpacaFarm.Evaluation.Annotators;
 
 /// <summary>
-/// The annotator pool as a preference service, in evaluation mode (no label noise): each pair goes to the member
-/// chosen from (instruction, seed); the order the outputs are shown in is randomised from the same key and undone
-/// afterwards; identical outputs are a draw without asking; cached verdicts are reused.
+/// The annotator pool as a preference service: each pair goes to the member chosen from (instruction, seed); the
+/// order the outputs are shown in is randomised from the same key and undone afterwards; identical outputs are a
+/// draw without asking; cached verdicts are reused. Evaluation mode has no <paramref name="noise"/>; training mode
+/// replaces labels by a coin keyed on the whole pair (instruction, output 1, output 2, seed), so pairs sharing an
+/// instruction flip independently, and those rows ask nobody.
 /// </summary>
-public sealed class PoolPreferenceService(AnnotatorPool pool, IAnnotationCache cache, long seed, IProgress<int>? progress = null)
+public sealed class PoolPreferenceService(
+    AnnotatorPool pool, IAnnotationCache cache, long seed, IProgress<int>? progress = null, LabelNoise? noise = null)
     : IPreferenceService
 {
     /// <summary>Annotator id recorded for identical outputs, which nobody is asked about.</summary>
@@ -16,8 +20,11 @@ public sealed class PoolPreferenceService(AnnotatorPool pool, IAnnotationCache c
 
     private const int BatchSize = 64;
 
-    /// <summary>Pairs actually sent to an annotator (not cached, not identical).</summary>
+    /// <summary>Pairs actually sent to an annotator (not cached, not identical, not coin-flipped).</summary>
     public int AnnotatorCalls { get; private set; }
+
+    /// <summary>Dollars spent on those calls.</summary>
+    public double DollarsSpent { get; private set; }
 
     /// <summary>One label per query: 1 = Output1 preferred, 2 = Output2 preferred; NaN where the annotator failed.</summary>
     public async Task<IReadOnlyList<PreferenceLabel>> AnnotateAsync(IReadOnlyList<PreferenceQuery> queries, CancellationToken cancellationToken)
@@ -31,6 +38,15 @@ public sealed class PoolPreferenceService(AnnotatorPool pool, IAnnotationCache c
             {
                 labels[i] = new PreferenceLabel(1.5, IdenticalOutputs, 0, 0);
                 continue;
+            }
+            if (noise is not null)
+            {
+                var coin = KeyedRandom.Create("label-noise", JsonSerializer.Serialize(new[] { query.Instruction, query.Output1, query.Output2 }), seed);
+                if (coin.NextDouble() < 2 * noise.FlipProbability)
+                {
+                    labels[i] = new PreferenceLabel(coin.NextBool() ? 1 : 2, LabelNoise.AnnotatorId, 0, 0);
+                    continue;
+                }
             }
             var member = pool.Members[KeyedRandom.Create("annotator", query.Instruction, seed).NextInt(pool.Members.Count)];
             var swap = KeyedRandom.Create("output-order", query.Instruction, seed).NextBool();
@@ -60,6 +76,7 @@ public sealed class PoolPreferenceService(AnnotatorPool pool, IAnnotationCache c
                 if (verdicts.Count != batch.Length)
                     throw new InvalidOperationException($"annotator {group.Key.Id} returned {verdicts.Count} verdicts for {batch.Length} pairs");
                 AnnotatorCalls += batch.Length;
+                DollarsSpent += verdicts.Sum(verdict => verdict.Price);
                 var fresh = new List<KeyValuePair<AnnotationKey, CachedVerdict>>();
                 for (var b = 0; b < batch.Length; b++)
                 {
@@ -77,8 +94,9 @@ public sealed class PoolPreferenceService(AnnotatorPool pool, IAnnotationCache c
         return labels.Select(label => label!).ToList();
     }
 
+    /// <summary>Unlimited: budgets are enforced by <see cref="BudgetedPreferenceService"/>, the service methods get.</summary>
     public Task<PreferenceBudget> GetBudgetAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new PreferenceBudget(int.MaxValue, 0, 0));
+        Task.FromResult(new PreferenceBudget(int.MaxValue, 0, DollarsSpent));
 
     // 3 − p maps a preference given with the outputs swapped back to the caller's order (soft ones too).
     private static double Unswap(double preference, bool swapped) => swapped ? 3 - preference : preference;
