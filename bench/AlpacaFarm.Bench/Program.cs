@@ -5,7 +5,10 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
+using AlpacaFarm.Judges;
+using AlpacaFarm.Judges.Configuration;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Testing;
 
 // Offline evaluator throughput: scoring 805 outputs and writing them to SQLite, as rows/s (median of runs).
 // Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench -- [shared/data folder] [runs]
@@ -38,6 +41,13 @@ try
         using var store = FreshStore();
         store.Save(Record(), replace: false);
     })));
+    // One server throughout: its URL is part of the judge's configuration hash, hence of the cache key.
+    await using (var server = new LoopbackChatServer(latency: TimeSpan.FromMilliseconds(50)))
+    using (var judged = FreshStore())
+    {
+        results.Add(("LLM judge (loopback, 50 ms latency, batch 1, 4 in flight), cold", 805, Once(() => JudgeRun(server, judged))));
+        results.Add(("LLM judge (loopback, 50 ms latency), all cached", 805, Median(() => JudgeRun(server, judged))));
+    }
     results.Add(("SQLite: annotation cache insert", 805, Median(() =>
     {
         using var store = FreshStore();
@@ -53,6 +63,22 @@ finally
 Console.WriteLine($"{"measurement",-62} {"rows",6} {"median ms",10} {"rows/s",12}");
 foreach (var (what, rows, seconds) in results)
     Console.WriteLine($"{what,-62} {rows,6} {seconds * 1000,10:F1} {rows / seconds,12:N0}");
+
+// Slow measurements run once.
+double Once(Action action)
+{
+    var clock = Stopwatch.StartNew();
+    action();
+    return clock.Elapsed.TotalSeconds;
+}
+
+void JudgeRun(LoopbackChatServer server, LeaderboardStore store)
+{
+    var judge = new JudgeConfig("bench", new EndpointConfig("openai-compatible", server.OpenAiBaseUrl, null), "loopback", 1.0, 20, 1,
+        "pairwise", null, "regex", 2, 1, 2, TimeoutSeconds: 10, MaxConcurrency: 4);
+    var pool = JudgePools.Create(new JudgePoolConfig("bench", [judge]));
+    new PoolPreferenceService(pool, new StoreAnnotationCache(store), 0).AnnotateAsync(queries, CancellationToken.None).GetAwaiter().GetResult();
+}
 
 double Median(Action action)
 {

@@ -4,6 +4,7 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
+using AlpacaFarm.Judges;
 using AlpacaFarm.Leaderboard;
 using Mediator;
 
@@ -36,11 +37,15 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
         var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
         var content = ContentHash.Pairs(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output)));
 
+        var replace = command.Replace;
         if (store.FindSubmission(board.Id, name) is { } stored)
         {
-            if (stored.ContentSha256 == content && stored.Seed == command.Seed)
+            var same = stored.ContentSha256 == content && stored.Seed == command.Seed;
+            // A stored row with pairs that failed to be judged is completed by a re-run: only those pairs are asked.
+            if (same && stored.Aggregate.NTotal == present.Count)
                 return new EvaluationReport(board, name, SaveOutcome.Unchanged, stored.Aggregate, 0, outputs.Warnings);
-            if (!command.Replace) throw new SubmissionConflictException(board.Id, name, stored.ContentSha256, stored.Seed, content, command.Seed);
+            if (!same && !replace) throw new SubmissionConflictException(board.Id, name, stored.ContentSha256, stored.Seed, content, command.Seed);
+            replace = true;
         }
 
         var clock = Stopwatch.StartNew();
@@ -65,8 +70,11 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
                 labels[row].Price, labels[row].TimeSeconds)).ToList(),
             aggregate, started, DateTimeOffset.UtcNow,
             labels.Sum(label => label.Price), clock.Elapsed.TotalSeconds, service.AnnotatorCalls);
-        var outcome = store.Save(record, command.Replace);
-        return new EvaluationReport(board, name, outcome, aggregate, service.AnnotatorCalls, outputs.Warnings);
+        var outcome = store.Save(record, replace);
+        var failed = preferences.Count(preference => preference is null);
+        var warnings = failed == 0 ? outputs.Warnings
+            : [.. outputs.Warnings, $"{failed} pairs could not be judged and are left out of n_total; evaluate again to retry them (the others are cached)"];
+        return new EvaluationReport(board, name, outcome, aggregate, service.AnnotatorCalls, warnings);
     }
 
     private static IEvaluationSet LoadSet(string reference) =>
@@ -74,10 +82,9 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
             ? throw new InputValidationException("--reference farm: the farm world's eval-805 is not available yet; give a reference file")
             : ReferenceFileSet.Load(reference);
 
+    /// <summary>A pool configuration file or shipped judge pool (LLM judges), else a built-in pool name.</summary>
     private static AnnotatorPool LoadPool(string annotators) =>
-        File.Exists(annotators)
-            ? throw new InputValidationException($"--annotators {annotators}: pool configuration files are not supported yet; use a pool name ({string.Join(", ", BuiltInPools.Names)})")
-            : BuiltInPools.Get(annotators);
+        JudgePools.TryReadConfig(annotators) is { } judges ? JudgePools.Create(judges) : BuiltInPools.Get(annotators);
 
     private static string FileHash(string path)
     {
