@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
@@ -48,7 +47,6 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
             replace = true;
         }
 
-        var clock = Stopwatch.StartNew();
         var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), command.Seed,
             command.Progress is { } report ? new Progress(done => report(done, present.Count)) : null);
         var labels = await service.AnnotateAsync(
@@ -62,14 +60,14 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
 
         var record = new EvaluationRecord(
             board, name, content,
-            new SubmissionProvenance("outputs", null, null, null, FileHash(command.OutputsPath),
+            new SubmissionProvenance("outputs", null, null, null, ContentHash.File(command.OutputsPath),
                 new Dictionary<string, string>(), new Dictionary<string, string>(), command.Seed, null, Aggregates.Community),
             present.Select(i => new SubmittedOutput(i, set.Items[i].Instruction, outputs.ByItem[i]!.Output, outputs.ByItem[i]!.Generator,
                 outputs.ByItem[i]!.Dataset ?? set.Items[i].Dataset)).ToList(),
             present.Select((item, row) => new AnnotationRecord(item, set.Items[item].Instruction, preferences[row], labels[row].AnnotatorId,
                 labels[row].Price, labels[row].TimeSeconds)).ToList(),
             aggregate, started, DateTimeOffset.UtcNow,
-            labels.Sum(label => label.Price), clock.Elapsed.TotalSeconds, service.AnnotatorCalls);
+            labels.Sum(label => label.Price), labels.Sum(label => label.TimeSeconds), service.AnnotatorCalls);
         var outcome = store.Save(record, replace);
         var failed = preferences.Count(preference => preference is null);
         var warnings = failed == 0 ? outputs.Warnings
@@ -85,12 +83,6 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
     /// <summary>A pool configuration file or shipped judge pool (LLM judges), else a built-in pool name.</summary>
     private static AnnotatorPool LoadPool(string annotators) =>
         JudgePools.TryReadConfig(annotators) is { } judges ? JudgePools.Create(judges) : BuiltInPools.Get(annotators);
-
-    private static string FileHash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-    }
 
     private sealed class Progress(Action<int> report) : IProgress<int>
     {

@@ -40,18 +40,12 @@ public sealed class ImportAnnotationsHandler(LeaderboardStore store) : ICommandH
         var aggregate = Aggregates.From(card, Aggregates.Community);
         var record = new EvaluationRecord(
             board, name, content,
-            new SubmissionProvenance("annotations", null, null, null, FileHash(command.AnnotationsPath),
+            new SubmissionProvenance("annotations", null, null, null, ContentHash.File(command.AnnotationsPath),
                 new Dictionary<string, string>(), new Dictionary<string, string>(), 0, null, Aggregates.Community),
             rows.Select((row, i) => new SubmittedOutput(i, row.Instruction, row.Output2, row.Generator2, row.Dataset)).ToList(),
             rows.Select((row, i) => new AnnotationRecord(i, row.Instruction, row.Preference, row.Annotator, row.Price, row.TimeSeconds)).ToList(),
             aggregate, started, DateTimeOffset.UtcNow, rows.Sum(row => row.Price), rows.Sum(row => row.TimeSeconds), 0);
         var outcome = store.Save(record, command.Replace);
         return ValueTask.FromResult(new EvaluationReport(board, name, outcome, aggregate, 0, []));
-    }
-
-    private static string FileHash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 }

@@ -19,6 +19,13 @@ public static class ContentHash
         Sha256(pairs.OrderBy(pair => pair.Instruction, StringComparer.Ordinal)
             .Select(pair => JsonSerializer.Serialize(pair.Instruction) + "\t" + JsonSerializer.Serialize(pair.Text) + "\n"));
 
+    /// <summary>SHA-256 of a file's bytes, lowercase hex (provenance of submitted files).</summary>
+    public static string File(string path)
+    {
+        using var stream = System.IO.File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     /// <summary>SHA-256 of a string's UTF-8 bytes, lowercase hex.</summary>
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
