@@ -10,7 +10,7 @@ namespace AlpacaFarm.Leaderboard;
 public sealed class LeaderboardStore : IDisposable
 {
     /// <summary>PRAGMA user_version of a fully migrated database.</summary>
-    public const int LatestSchemaVersion = 2;
+    public const int LatestSchemaVersion = 3;
 
     /// <summary>The database's file name inside the platform's home directory.</summary>
     public const string FileName = "leaderboard.db";
@@ -166,9 +166,11 @@ public sealed class LeaderboardStore : IDisposable
             var aggregate = record.Aggregate;
             _connection.Execute("""
                 INSERT INTO aggregates (run_id, win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total,
-                                        discrete_win_rate, mode, avg_length, length_controlled_win_rate, lc_standard_error)
+                                        discrete_win_rate, mode, avg_length, length_controlled_win_rate, lc_standard_error,
+                                        gold_win_rate, gold_standard_error)
                 VALUES (@RunId, @WinRate, @StandardError, @NWins, @NWinsBase, @NDraws, @NTotal,
-                        @DiscreteWinRate, @Mode, @AvgLength, @LengthControlledWinRate, @LcStandardError)
+                        @DiscreteWinRate, @Mode, @AvgLength, @LengthControlledWinRate, @LcStandardError,
+                        @GoldWinRate, @GoldStandardError)
                 """, new
             {
                 RunId = runId,
@@ -180,6 +182,8 @@ public sealed class LeaderboardStore : IDisposable
                 AvgLength = Real.Write(aggregate.AvgLength),
                 LengthControlledWinRate = Real.Write(aggregate.LengthControlledWinRate),
                 LcStandardError = Real.Write(aggregate.LcStandardError),
+                GoldWinRate = Real.Write(aggregate.GoldWinRate),
+                GoldStandardError = Real.Write(aggregate.GoldStandardError),
             }, transaction);
 
             transaction.Commit();

@@ -38,7 +38,7 @@ public static class LeaderboardCommand
                     foreach (var ranked in boards)
                     {
                         cli.Console.Ansi.MarkupLine($"[bold]Board {ranked.Board.Id}[/]: {Markup.Escape(LeaderboardFormats.Describe(ranked.Board))}");
-                        cli.Console.Ansi.Write(LeaderboardFormats.Table(ranked.Rows.Select(row => (row.Name, row.Aggregate))));
+                        cli.Console.Ansi.Write(LeaderboardFormats.Table(ranked.Rows.Select(row => (row.Name, row.Aggregate)).ToList()));
                     }
                     break;
             }

@@ -35,20 +35,27 @@ public static class LeaderboardFormats
         new("length_controlled_winrate", a.LengthControlledWinRate),
         new("lc_standard_error", a.LcStandardError),
         new("board", boardId),
+        new("gold_win_rate", a.GoldWinRate),
+        new("gold_standard_error", a.GoldStandardError),
     ];
 
-    public static Table Table(IEnumerable<(string Name, AggregateRecord Aggregate)> rows, string? title = null)
+    /// <summary>A ranked table; gold ("human") columns appear when any row has them (farm boards).</summary>
+    public static Table Table(IReadOnlyList<(string Name, AggregateRecord Aggregate)> rows)
     {
+        var gold = rows.Any(row => row.Aggregate.GoldWinRate is not null);
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("#", "name", "win rate", "± SE", "LC win rate", "± SE", "wins/losses/draws", "n", "avg length", "mode");
-        if (title is not null) table.Title(Markup.Escape(title));
+            .AddColumns("#", "name", "win rate", "± SE", "LC win rate", "± SE");
+        if (gold) table.AddColumns("gold win rate", "± SE");
+        table.AddColumns("wins/losses/draws", "n", "avg length", "mode");
         var rank = 0;
         foreach (var (name, a) in rows)
         {
-            table.AddRow(
-                (++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(name), Fixed(a.WinRate), Fixed(a.StandardError),
-                Fixed(a.LengthControlledWinRate), Fixed(a.LcStandardError), $"{a.NWins}/{a.NWinsBase}/{a.NDraws}",
-                a.NTotal.ToString(CultureInfo.InvariantCulture), ((int)a.AvgLength).ToString(CultureInfo.InvariantCulture), a.Mode);
+            List<string> cells = [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(name), Fixed(a.WinRate), Fixed(a.StandardError),
+                Fixed(a.LengthControlledWinRate), Fixed(a.LcStandardError)];
+            if (gold) cells.AddRange([Fixed(a.GoldWinRate), Fixed(a.GoldStandardError)]);
+            cells.AddRange([$"{a.NWins}/{a.NWinsBase}/{a.NDraws}", a.NTotal.ToString(CultureInfo.InvariantCulture),
+                ((int)a.AvgLength).ToString(CultureInfo.InvariantCulture), a.Mode]);
+            table.AddRow(cells.ToArray());
         }
         return table;
     }
@@ -56,7 +63,7 @@ public static class LeaderboardFormats
     /// <summary>AlpacaEval's CSV: the name as unnamed index, its columns in order, then the board.</summary>
     public static string Csv(IEnumerable<RankedBoard> boards)
     {
-        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board\n");
+        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error\n");
         foreach (var board in boards)
         {
             foreach (var row in board.Rows)
@@ -71,14 +78,17 @@ public static class LeaderboardFormats
         foreach (var board in boards)
         {
             md.Append($"## Board {board.Board.Id}\n\n{Describe(board.Board)}\n\n");
-            md.Append("| # | name | win rate | SE | LC win rate | LC SE | wins | losses | draws | n | avg length | mode |\n");
-            md.Append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            var gold = board.Rows.Any(row => row.Aggregate.GoldWinRate is not null);
+            md.Append("| # | name | win rate | SE | LC win rate | LC SE |").Append(gold ? " gold win rate | gold SE |" : "")
+                .Append(" wins | losses | draws | n | avg length | mode |\n");
+            md.Append("|---:|---|---:|---:|---:|---:|").Append(gold ? "---:|---:|" : "").Append("---:|---:|---:|---:|---:|---|\n");
             var rank = 0;
             foreach (var row in board.Rows)
             {
                 var a = row.Aggregate;
-                md.Append($"| {++rank} | {row.Name.Replace("|", "\\|")} | {Fixed(a.WinRate)} | {Fixed(a.StandardError)} | {Fixed(a.LengthControlledWinRate)} | " +
-                    $"{Fixed(a.LcStandardError)} | {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} |\n");
+                md.Append($"| {++rank} | {row.Name.Replace("|", "\\|")} | {Fixed(a.WinRate)} | {Fixed(a.StandardError)} | {Fixed(a.LengthControlledWinRate)} | {Fixed(a.LcStandardError)} |")
+                    .Append(gold ? $" {Fixed(a.GoldWinRate)} | {Fixed(a.GoldStandardError)} |" : "")
+                    .Append($" {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} |\n");
             }
             md.Append('\n');
         }
