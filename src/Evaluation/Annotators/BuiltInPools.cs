@@ -1,11 +1,17 @@
+using AlpacaFarm.Evaluation.Annotators.Offline;
+
 namespace AlpacaFarm.Evaluation.Annotators;
 
 /// <summary>The annotator pools available by name to --annotators.</summary>
 public static class BuiltInPools
 {
+    /// <summary>The pool used when none is named: the offline judges (<see cref="OfflinePool"/>).</summary>
+    public const string Default = OfflinePool.Name;
+
     private static readonly Dictionary<string, Func<AnnotatorPool>> Pools = new(StringComparer.Ordinal)
     {
         ["longest"] = () => new AnnotatorPool("longest", [new LongestAnnotator()]),
+        [OfflinePool.Name] = OfflinePool.Create,
     };
 
     public static IReadOnlyList<string> Names => [.. Pools.Keys.Order(StringComparer.Ordinal)];
@@ -15,4 +21,16 @@ public static class BuiltInPools
         Pools.TryGetValue(name, out var create)
             ? create()
             : throw new ArgumentException($"unknown annotator pool '{name}' (known: {string.Join(", ", Names)})");
+
+    /// <summary>A built-in pool by name, or an offline pool file (see <see cref="OfflinePool.Load"/>) by path.</summary>
+    public static AnnotatorPool Resolve(string nameOrFile) =>
+        Pools.ContainsKey(nameOrFile) || !File.Exists(nameOrFile) ? Get(nameOrFile) : OfflinePool.Load(nameOrFile);
+
+    /// <summary>What kind of annotator a member is ("offline", "rule", or "other") and who it stands in for.</summary>
+    public static (string Kind, string Description) Describe(IPairAnnotator annotator) => annotator switch
+    {
+        OfflineJudge judge => ("offline", judge.Persona),
+        LongestAnnotator => ("rule", "AlpacaEval's 'longest' baseline: the output with more code points wins; equal lengths draw."),
+        _ => ("other", annotator.GetType().Name),
+    };
 }

@@ -98,6 +98,17 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_default_pool_is_the_offline_judges()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--outputs", SharedData.Path("alpaca_eval/gpt4.json"), "--reference", SharedData.Reference);
+        var table = await CliRunner.RunAsync("leaderboard", "--home", _home);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("pool offline): added; 793 pairs sent to annotators", result.Out);
+        Assert.Contains("annotator pool offline", table.Out);
+    }
+
+    [Fact]
     public async Task Outputs_without_a_reference_is_a_usage_error()
     {
         var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--outputs", SharedData.Path("alpaca_eval/gpt4.json"));
@@ -107,8 +118,9 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_home, LeaderboardStore.FileName)));
     }
 
+    // These tests pin numbers and row orders of the longest pool; the default pool (offline) has its own test.
     private Task<CliResult> Evaluate(string outputs, params string[] extra) =>
-        CliRunner.RunAsync(["evaluate", "--home", _home, "--outputs", SharedData.Path(outputs), "--reference", SharedData.Reference, .. extra]);
+        CliRunner.RunAsync(["evaluate", "--home", _home, "--outputs", SharedData.Path(outputs), "--reference", SharedData.Reference, "--annotators", "longest", .. extra]);
 
     private Task<CliResult> Import(string annotations) =>
         CliRunner.RunAsync("evaluate", "--home", _home, "--annotations", SharedData.Path("alpaca_eval_annotations/" + annotations), "--json");
