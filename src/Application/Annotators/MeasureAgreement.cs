@@ -6,7 +6,7 @@ using Mediator;
 namespace AlpacaFarm.Application.Annotators;
 
 /// <summary>Agreement of an annotator pool (and each member, and longest) with the judgments in annotations.json files.</summary>
-/// <param name="Annotators">A built-in pool name or an offline pool file.</param>
+/// <param name="Annotators">A pool name or pool file (see <see cref="AnnotatorPools.Resolve"/>).</param>
 public sealed record MeasureAgreement(IReadOnlyList<string> AnnotationFiles, string Annotators, long Seed) : IQuery<AgreementReport>;
 
 public sealed record AgreementReport(string Pool, string PoolConfigurationHash, long Seed, IReadOnlyList<FileAgreement> Files);
@@ -15,7 +15,7 @@ public sealed class MeasureAgreementHandler : IQueryHandler<MeasureAgreement, Ag
 {
     public async ValueTask<AgreementReport> Handle(MeasureAgreement query, CancellationToken cancellationToken)
     {
-        var pool = BuiltInPools.Resolve(query.Annotators);
+        var pool = AnnotatorPools.Resolve(query.Annotators);
         // Read every file first, so that a bad one is refused before any work.
         var files = query.AnnotationFiles.Select(path => (Path: path, Rows: AnnotationsFileReader.Read(path))).ToList();
         var results = new List<FileAgreement>();

@@ -3,7 +3,7 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
-using AlpacaFarm.Judges;
+using AlpacaFarm.Application.Annotators;
 using AlpacaFarm.Leaderboard;
 using Mediator;
 
@@ -30,7 +30,7 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
         var started = DateTimeOffset.UtcNow;
         var set = LoadSet(command.Reference);
         var outputs = ModelOutputsReader.ReadFor(command.OutputsPath, set);
-        var pool = LoadPool(command.Annotators);
+        var pool = AnnotatorPools.Resolve(command.Annotators);
         var present = Enumerable.Range(0, set.Items.Count).Where(i => outputs.ByItem[i] is not null).ToList();
         var name = command.Name ?? outputs.ByItem[present[0]]!.Generator;
         var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
@@ -80,9 +80,7 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
             ? throw new InputValidationException("--reference farm: the farm world's eval-805 is not available yet; give a reference file")
             : ReferenceFileSet.Load(reference);
 
-    /// <summary>A pool configuration file or shipped judge pool (LLM judges), else a built-in pool name.</summary>
-    private static AnnotatorPool LoadPool(string annotators) =>
-        JudgePools.TryReadConfig(annotators) is { } judges ? JudgePools.Create(judges) : BuiltInPools.Get(annotators);
+
 
     private sealed class Progress(Action<int> report) : IProgress<int>
     {

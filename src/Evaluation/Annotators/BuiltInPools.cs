@@ -22,10 +22,6 @@ public static class BuiltInPools
             ? create()
             : throw new ArgumentException($"unknown annotator pool '{name}' (known: {string.Join(", ", Names)})");
 
-    /// <summary>A built-in pool by name, or an offline pool file (see <see cref="OfflinePool.Load"/>) by path.</summary>
-    public static AnnotatorPool Resolve(string nameOrFile) =>
-        Pools.ContainsKey(nameOrFile) || !File.Exists(nameOrFile) ? Get(nameOrFile) : OfflinePool.Load(nameOrFile);
-
     /// <summary>What kind of annotator a member is ("offline", "rule", or "other") and who it stands in for.</summary>
     public static (string Kind, string Description) Describe(IPairAnnotator annotator) => annotator switch
     {

@@ -16,7 +16,7 @@ public static class AnnotatorsCommand
     public static Command Create(CliContext cli)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-        var command = new Command("annotators", $"List the annotator pools and their members: id, kind (offline judge or rule) and who each stands in for. The default pool is '{BuiltInPools.Default}'.")
+        var command = new Command("annotators", $"List the annotator pools and their members: id, kind (offline judge, rule or LLM judge), model, batch size, parser and who each stands in for. The default pool is '{BuiltInPools.Default}'.")
         {
             json, Agreement(cli),
         };
@@ -29,9 +29,10 @@ public static class AnnotatorsCommand
                 cli.Console.WriteJson(rows);
                 return 0;
             }
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("pool", "member", "kind", "description");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("pool", "member", "kind", "model", "batch", "parser", "description");
             foreach (var row in rows)
-                table.AddRow(Markup.Escape(row.Pool + (row.Default ? " (default)" : "")), Markup.Escape(row.Member), row.Kind, Markup.Escape(row.Description));
+                table.AddRow(Markup.Escape(row.Pool + (row.Default ? " (default)" : "")), Markup.Escape(row.Member), row.Kind,
+                    Markup.Escape(row.Model ?? "-"), row.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "-", row.Parser ?? "-", Markup.Escape(row.Description));
             cli.Console.Ansi.Write(table);
             return 0;
         });
@@ -49,7 +50,7 @@ public static class AnnotatorsCommand
         };
         var annotators = new Option<string>("--annotators")
         {
-            Description = $"Annotator pool: {string.Join(", ", BuiltInPools.Names)}, or an offline pool file (JSON).",
+            Description = $"Annotator pool: {string.Join(", ", AnnotatorPools.Names)}, or a pool file (offline or LLM judges).",
             HelpName = "NAME|FILE",
             DefaultValueFactory = _ => BuiltInPools.Default,
         };

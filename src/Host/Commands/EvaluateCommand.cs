@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AlpacaFarm.Application.Annotators;
 using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Host.Cli;
@@ -17,7 +18,7 @@ public static class EvaluateCommand
         var outputs = new Option<FileInfo?>("--outputs") { Description = "Model outputs in AlpacaEval's model_outputs.json format (instruction, output, generator, dataset; an optional input is merged into the instruction).", HelpName = "FILE" };
         var annotations = new Option<FileInfo?>("--annotations") { Description = "Instead of outputs: pairwise judgments in AlpacaEval's annotations.json format, scored without asking any annotator.", HelpName = "FILE" };
         var reference = new Option<string?>("--reference") { Description = "Reference outputs that define the evaluation set (model_outputs.json format), or 'farm' for the farm world's eval-805. Required with --outputs.", HelpName = "FILE|farm" };
-        var annotators = new Option<string>("--annotators") { Description = $"Annotator pool: {string.Join(", ", BuiltInPools.Names)}.", HelpName = "NAME|FILE", DefaultValueFactory = _ => BuiltInPools.Default };
+        var annotators = new Option<string>("--annotators") { Description = $"Annotator pool: {string.Join(", ", AnnotatorPools.Names)} (LLM judges; keys from the environment variables their file names), or a pool file.", HelpName = "NAME|FILE", DefaultValueFactory = _ => BuiltInPools.Default };
         var name = new Option<string?>("--name") { Description = "Leaderboard name (default: the outputs' generator).", HelpName = "NAME" };
         var seed = new Option<long>("--seed") { Description = "Seed for the annotator assignment and the order outputs are shown in.", DefaultValueFactory = _ => 0 };
         var replace = new Option<bool>("--replace") { Description = "Replace a stored row of the same name whose content or seed differs." };

@@ -28,6 +28,19 @@ public sealed class AnnotatorsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Listing_shows_the_thirteen_llm_judges_with_model_batch_and_parser()
+    {
+        var json = await CliRunner.RunAsync("annotators", "--home", _folder, "--json");
+
+        var judges = JsonDocument.Parse(json.Out).RootElement.EnumerateArray()
+            .Where(row => row.GetProperty("pool").GetString() == "alpaca-farm-13").ToList();
+        Assert.Equal(13, judges.Count);
+        Assert.All(judges, row => Assert.Equal("llm-judge", row.GetProperty("kind").GetString()));
+        Assert.Equal(["json", "logprob", "regex"], judges.Select(row => row.GetProperty("parser").GetString()).Distinct().Order());
+        Assert.Contains(judges, row => row.GetProperty("model").GetString() == "gpt-4o" && row.GetProperty("batch_size").GetInt32() == 5);
+    }
+
+    [Fact]
     public async Task Longest_agreement_on_a_hand_made_file_is_computed_by_hand()
     {
         // Decisive rows: longer wins (agree), longer wins (agree), shorter wins (disagree), equal lengths (longest draws: half).

@@ -1,3 +1,4 @@
+using AlpacaFarm.Application.Annotators;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Annotators.Offline;
 
@@ -128,16 +129,18 @@ public sealed class OfflineJudgeTests
     [Fact]
     public async Task A_pool_file_overrides_core_weights()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("alpacafarm-pool-file-").FullName, "pool.json");
+        var folder = Directory.CreateTempSubdirectory("alpacafarm-pool-file-").FullName;
+        var path = Path.Combine(folder, "pool.json");
         File.WriteAllText(path, """{"name": "shorty", "members": [{"id": "short", "persona": "likes short", "weights": {"length": -1, "saturation": 0}}]}""");
 
-        var pool = BuiltInPools.Resolve(path);
+        var pool = AnnotatorPools.Resolve(path);
         var verdict = await pool.Members[0].JudgeAsync([new PairToJudge(SkyQuestion, "Rayleigh scattering.", SkyAnswer)], 0, CancellationToken.None);
 
         Assert.Equal("shorty", pool.Name);
         Assert.Equal(1, verdict[0].Preference);
         File.WriteAllText(path, """{"members": [{"id": "x", "weights": {"charm": 1}}]}""");
-        Assert.Contains("unknown feature 'charm'", Assert.ThrowsAny<Exception>(() => BuiltInPools.Resolve(path)).Message);
+        Assert.Contains("unknown feature 'charm'", Assert.ThrowsAny<Exception>(() => AnnotatorPools.Resolve(path)).Message);
+        Directory.Delete(folder, recursive: true);
     }
 
     private static async Task AssertBetter(string memberId, string instruction, string better, string worse)
