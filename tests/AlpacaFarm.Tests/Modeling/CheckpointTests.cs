@@ -65,7 +65,7 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void A_torch_policy_answers_through_the_contract_with_one_output_per_prompt()
+    public async Task A_torch_policy_answers_through_the_contract_with_one_output_per_prompt()
     {
         var tokenizer = TinyWorld.Tokenizer();
         using var model = TinyWorld.Model(tokenizer);
@@ -77,8 +77,8 @@ public sealed class CheckpointTests : IDisposable
             IPolicy contract = policy;
             string[] prompts = ["What does the cow eat?", "List two animals.", "What does the cow eat?"];
 
-            var result = contract.GenerateAsync(new GenerationRequest(prompts, new DecodingOptions(1.0, 1.0, 8, 3)), CancellationToken.None).Result;
-            var again = contract.GenerateAsync(new GenerationRequest(prompts, new DecodingOptions(1.0, 1.0, 8, 3)), CancellationToken.None).Result;
+            var result = await contract.GenerateAsync(new GenerationRequest(prompts, new DecodingOptions(1.0, 1.0, 8, 3)), CancellationToken.None);
+            var again = await contract.GenerateAsync(new GenerationRequest(prompts, new DecodingOptions(1.0, 1.0, 8, 3)), CancellationToken.None);
 
             Assert.Equal(3, result.Outputs.Count);
             Assert.Equal(result.Outputs, again.Outputs);
