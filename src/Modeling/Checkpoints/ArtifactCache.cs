@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AlpacaFarm.Abstractions.Artifacts;
+
+namespace AlpacaFarm.Modeling.Checkpoints;
+
+/// <summary>
+/// What an artifact was made from: the farm world's version, the data split, the configuration (canonical JSON of
+/// model and trainer settings), the seed, and the code version of the trainer that made it.
+/// </summary>
+public sealed record ArtifactKey(string WorldVersion, string Split, string ConfigJson, long Seed, string CodeVersion)
+{
+    /// <summary>Lowercase hex SHA-256 of the key's JSON (fields in declaration order).</summary>
+    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+}
+
+/// <summary>
+/// Artifacts built once and shared: <c>root/kind/hash-of-key</c>. A missing artifact is built in a private folder
+/// under <c>root/.building</c> and renamed into place (atomic on one file system), so a half-built folder is never
+/// seen; when two processes race, the first rename wins and the other's copy is deleted. A different code version
+/// is a different key, hence a different folder: stale artifacts are never reused.
+/// </summary>
+public sealed class ArtifactCache(string root)
+{
+    /// <summary>The key file every cached folder holds (part of its content hash).</summary>
+    public const string KeyFile = "artifact-key.json";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>The folder an artifact of this kind and key lives in (whether or not it exists).</summary>
+    public string FolderFor(ArtifactKind kind, ArtifactKey key) => Path.Combine(Root, kind.ToString().ToLowerInvariant(), key.Hash());
+
+    /// <summary>The cached artifact, if it exists.</summary>
+    public ArtifactHandle? TryGet(ArtifactKind kind, ArtifactKey key)
+    {
+        var folder = FolderFor(kind, key);
+        if (!Directory.Exists(folder)) return null;
+        var stored = Path.Combine(folder, KeyFile);
+        if (!File.Exists(stored) || File.ReadAllText(stored) != key.ToJson())
+            throw new InvalidDataException($"cached artifact {folder} does not hold the key it is filed under");
+        return ArtifactHandle.ForFolder(kind, folder, key.CodeVersion);
+    }
+
+    /// <summary>The cached artifact, or the one <paramref name="create"/> writes into the folder it is given.</summary>
+    public ArtifactHandle GetOrCreate(ArtifactKind kind, ArtifactKey key, Action<string> create)
+    {
+        if (TryGet(kind, key) is { } cached) return cached;
+        var final = FolderFor(kind, key);
+        var building = Path.Combine(Root, ".building", $"{key.Hash()}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(building);
+        try
+        {
+            create(building);
+            File.WriteAllText(Path.Combine(building, KeyFile), key.ToJson());
+            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            try
+            {
+                Directory.Move(building, final);
+            }
+            catch (IOException) when (Directory.Exists(final))
+            {
+                // Another process finished first: use its copy.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
+        }
+        return TryGet(kind, key) ?? throw new InvalidOperationException($"artifact {final} was not created");
+    }
+}

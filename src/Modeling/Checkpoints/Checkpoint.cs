@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
+
+namespace AlpacaFarm.Modeling.Checkpoints;
+
+/// <summary>
+/// A model in a folder: <c>config.json</c> (format, kind, code version, transformer config), <c>vocab.json</c>
+/// (the tokenizer) and <c>weights.bin</c> (TorchSharp's <c>module.save</c> format), opened through the
+/// contract's <see cref="ArtifactHandle"/>.
+/// </summary>
+public static class Checkpoint
+{
+    public const string ConfigFile = "config.json";
+    public const string WeightsFile = "weights.bin";
+    private const string Format = "alpacafarm-checkpoint/1";
+
+    /// <summary>What <c>config.json</c> holds.</summary>
+    public sealed record Manifest(
+        [property: JsonPropertyName("format")] string Format,
+        [property: JsonPropertyName("kind")] ArtifactKind Kind,
+        [property: JsonPropertyName("codeVersion")] string CodeVersion,
+        [property: JsonPropertyName("model")] TransformerConfig Model);
+
+    public static ArtifactHandle SavePolicy(CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion) =>
+        Save(model, model.Config, ArtifactKind.Policy, tokenizer, folder, codeVersion);
+
+    public static ArtifactHandle SaveRewardModel(RewardModel model, ITokenizer tokenizer, string folder, string codeVersion) =>
+        Save(model, model.Config, ArtifactKind.RewardModel, tokenizer, folder, codeVersion);
+
+    /// <summary>Opens a policy handle (checked intact) on <paramref name="device"/> (CPU when null).</summary>
+    public static (CausalTransformer Model, WordTokenizer Tokenizer) LoadPolicy(ArtifactHandle handle, torch.Device? device = null)
+    {
+        var (manifest, tokenizer) = Open(handle, ArtifactKind.Policy);
+        var model = new CausalTransformer(manifest.Model, new torch.Generator(0));
+        return (Load(model, handle.Path, device), tokenizer);
+    }
+
+    /// <summary>Opens a reward-model handle (checked intact) on <paramref name="device"/> (CPU when null).</summary>
+    public static (RewardModel Model, WordTokenizer Tokenizer) LoadRewardModel(ArtifactHandle handle, torch.Device? device = null)
+    {
+        var (manifest, tokenizer) = Open(handle, ArtifactKind.RewardModel);
+        var model = new RewardModel(manifest.Model, new torch.Generator(0));
+        return (Load(model, handle.Path, device), tokenizer);
+    }
+
+    /// <summary>Reads a folder's <c>config.json</c>.</summary>
+    public static Manifest ReadManifest(string folder)
+    {
+        var path = Path.Combine(folder, ConfigFile);
+        var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty");
+        if (manifest.Format != Format) throw new InvalidDataException($"{path}: format '{manifest.Format}' is not '{Format}'");
+        manifest.Model.Validated();
+        return manifest;
+    }
+
+    private static ArtifactHandle Save(
+        torch.nn.Module model, TransformerConfig config, ArtifactKind kind, ITokenizer tokenizer, string folder, string codeVersion)
+    {
+        if (config.VocabularySize != tokenizer.VocabularySize)
+            throw new ArgumentException($"model vocabulary {config.VocabularySize} differs from the tokenizer's {tokenizer.VocabularySize}");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(new Manifest(Format, kind, codeVersion, config), Json));
+        tokenizer.Save(folder);
+        model.save(Path.Combine(folder, WeightsFile));
+        return ArtifactHandle.ForFolder(kind, folder, codeVersion);
+    }
+
+    private static (Manifest Manifest, WordTokenizer Tokenizer) Open(ArtifactHandle handle, ArtifactKind kind)
+    {
+        if (handle.Kind != kind) throw new ArgumentException($"a {handle.Kind} handle cannot be opened as a {kind}");
+        if (!handle.IsIntact()) throw new InvalidDataException($"artifact {handle.Path} changed since its handle was made");
+        var manifest = ReadManifest(handle.Path);
+        if (manifest.Kind != kind) throw new InvalidDataException($"{handle.Path} holds a {manifest.Kind}, not a {kind}");
+        var tokenizer = WordTokenizer.Load(handle.Path);
+        if (tokenizer.VocabularySize != manifest.Model.VocabularySize)
+            throw new InvalidDataException($"{handle.Path}: vocabulary of {tokenizer.VocabularySize} ids, model of {manifest.Model.VocabularySize}");
+        return (manifest, tokenizer);
+    }
+
+    private static T Load<T>(T model, string folder, torch.Device? device) where T : torch.nn.Module
+    {
+        model.load(Path.Combine(folder, WeightsFile), strict: true);
+        model.eval();
+        return device is null || device.type == DeviceType.CPU ? model : model.to(device);
+    }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+}

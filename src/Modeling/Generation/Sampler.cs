@@ -1,0 +1,148 @@
+using AlpacaFarm.Abstractions.Randomness;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Modeling.Generation;
+
+/// <summary>
+/// Batched generation: prompts are grouped by length, left-padded (with an attention mask) and extended token by
+/// token until each ends with end-of-sequence or reaches its budget.
+/// </summary>
+/// <remarks>
+/// Randomness is per sequence, not per batch: sequence <c>i</c> draws one uniform number per step from
+/// <c>KeyedRandom.Create("sample", keys[i], seed)</c> and picks the token where the (top-p truncated) cumulative
+/// distribution first exceeds it. A sequence's sample therefore depends only on its key, the seed and the model,
+/// not on the batch it lands in (up to float rounding). Give repeated prompts distinct keys to get distinct samples.
+/// Prompts longer than the model's maximum keep their last tokens; a batch gets at most
+/// <c>MaxSequenceLength − longest prompt</c> new tokens.
+/// </remarks>
+public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
+{
+    /// <summary>Generated ids per prompt, in the prompts' order, ending with end-of-sequence when the model ended the response.</summary>
+    public IReadOnlyList<int[]> Generate(
+        IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<string> keys, SamplingOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
+        if (keys.Count != prompts.Count) throw new ArgumentException("one key per prompt is needed", nameof(keys));
+        var results = new int[prompts.Count][];
+        var order = Enumerable.Range(0, prompts.Count).OrderBy(i => prompts[i].Count).ToArray();
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            foreach (var chunk in order.Chunk(options.BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var generated = GenerateBatch([.. chunk.Select(i => prompts[i])], [.. chunk.Select(i => keys[i])], options);
+                for (var j = 0; j < chunk.Length; j++) results[chunk[j]] = generated[j];
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return results;
+    }
+
+    private int[][] GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<string> keys, SamplingOptions options)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var device = ModelDevice();
+        var maxLength = model.Config.MaxSequenceLength;
+        var kept = prompts.Select(p => p.Count >= maxLength ? p.Skip(p.Count - (maxLength - 1)).ToArray() : p.ToArray()).ToArray();
+        var batch = kept.Length;
+        var promptWidth = kept.Max(p => p.Length);
+        var budget = Math.Min(options.MaxNewTokens, maxLength - promptWidth);
+        var width = promptWidth + budget;
+        var random = keys.Select(key => KeyedRandom.Create("sample", key, options.Seed)).ToArray();
+
+        // The growing sequences, left-padded: ids, real-token mask, and each row's count of real tokens.
+        var ids = new long[batch, width];
+        var mask = new bool[batch, width];
+        var realCount = new long[batch];
+        for (var row = 0; row < batch; row++)
+        {
+            var offset = promptWidth - kept[row].Length;
+            for (var i = 0; i < width; i++) ids[row, i] = tokenizer.PadId;
+            for (var i = 0; i < kept[row].Length; i++) (ids[row, offset + i], mask[row, offset + i]) = (kept[row][i], true);
+            realCount[row] = kept[row].Length;
+        }
+        var outputs = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
+        var finished = new bool[batch];
+        using var cache = options.UseKvCache ? new KvCache(model.Config.Depth) : null;
+
+        for (var step = 0; step < budget && !finished.All(f => f); step++)
+        {
+            using var stepScope = NewDisposeScope();
+            var current = promptWidth + step;
+            var maskSoFar = Slice(mask, current, device);
+            Tensor hidden;
+            if (cache is null || step == 0)
+            {
+                var input = Slice(ids, current, device);
+                hidden = model.Hidden(input, maskSoFar, CausalTransformer.PositionsFromMask(maskSoFar), cache);
+            }
+            else
+            {
+                var last = new long[batch];
+                var positions = new long[batch];
+                for (var row = 0; row < batch; row++) (last[row], positions[row]) = (ids[row, current - 1], Math.Max(0, realCount[row] - 1));
+                hidden = model.Hidden(
+                    torch.tensor(last, [batch, 1], device: device), maskSoFar, torch.tensor(positions, [batch, 1], device: device), cache);
+            }
+            var logits = model.Logits(hidden.select(1, -1)).to(ScalarType.Float32);
+            var uniforms = random.Select(r => r.NextDouble()).ToArray();
+            var next = Choose(logits, uniforms, options, device);
+            for (var row = 0; row < batch; row++)
+            {
+                if (finished[row]) continue;
+                var token = (int)next[row];
+                outputs[row].Add(token);
+                (ids[row, current], mask[row, current]) = (token, true);
+                realCount[row]++;
+                if (token == tokenizer.EosId) finished[row] = true;
+            }
+        }
+        return [.. outputs.Select(o => o.ToArray())];
+    }
+
+    // One token id per row: argmax at temperature 0, else the inverse CDF of the (top-p) distribution at u.
+    private static long[] Choose(Tensor logits, double[] uniforms, SamplingOptions options, Device device)
+    {
+        if (options.Temperature == 0) return logits.argmax(-1).cpu().data<long>().ToArray();
+        var probabilities = (logits / options.Temperature).softmax(-1);
+        var (sorted, order) = probabilities.sort(-1, descending: true, stable: true);
+        if (options.TopP < 1)
+        {
+            var before = sorted.cumsum(-1) - sorted;
+            sorted = sorted.masked_fill(before.ge(options.TopP), 0.0);
+        }
+        var cumulative = sorted.cumsum(-1);
+        var total = cumulative.select(-1, -1).unsqueeze(-1);
+        var u = torch.tensor(uniforms, device: device).to(ScalarType.Float32).unsqueeze(-1) * total;
+        // Rounding at u ≈ 1 could step past the last token with mass: never pick one that was cut or underflowed.
+        var lastWithMass = sorted.gt(0).sum(-1, keepdim: true) - 1;
+        var rank = torch.minimum(cumulative.le(u).sum(-1, keepdim: true), lastWithMass);
+        return order.gather(-1, rank).squeeze(-1).cpu().data<long>().ToArray();
+    }
+
+    private static Tensor Slice<T>(T[,] values, int columns, Device device) where T : unmanaged
+    {
+        var rows = values.GetLength(0);
+        var flat = new T[rows * columns];
+        for (var row = 0; row < rows; row++)
+            for (var column = 0; column < columns; column++) flat[row * columns + column] = values[row, column];
+        return flat switch
+        {
+            long[] l => torch.tensor(l, [rows, columns], device: device),
+            bool[] b => torch.tensor(b, [rows, columns], device: device),
+            _ => throw new NotSupportedException(typeof(T).Name),
+        };
+    }
+
+    private Device ModelDevice() => model.parameters().First().device;
+}

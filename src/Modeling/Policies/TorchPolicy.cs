@@ -1,0 +1,68 @@
+using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Compute;
+using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Generation;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Transformer;
+
+namespace AlpacaFarm.Modeling.Policies;
+
+/// <summary>
+/// A policy checkpoint behind the contract's <see cref="IPolicy"/>: prompts are instructions, formatted by
+/// <see cref="PromptFormat"/>; each output is the decoded response up to end-of-sequence.
+/// </summary>
+/// <remarks>
+/// Generation runs synchronously on the calling thread (TorchSharp's dispose scopes are per thread) and the
+/// returned task is already complete. Sampling is keyed per prompt: the key is the prompt text, and its n-th
+/// repeat within one request (n ≥ 1) gets the key "text#n", so repeats differ.
+/// </remarks>
+public sealed class TorchPolicy : IPolicy, IDisposable
+{
+    private readonly CausalTransformer _model;
+    private readonly ITokenizer _tokenizer;
+    private readonly ComputeResources _compute;
+    private readonly int _batchSize;
+
+    private TorchPolicy(string name, ArtifactHandle handle, CausalTransformer model, ITokenizer tokenizer, ComputeResources compute, int batchSize)
+    {
+        Name = name;
+        Dependencies = [handle];
+        _model = model;
+        _tokenizer = tokenizer;
+        _compute = compute;
+        _batchSize = batchSize;
+    }
+
+    /// <summary>Opens a policy handle on the device of <paramref name="compute"/>, with its thread count.</summary>
+    public static TorchPolicy Open(ArtifactHandle handle, ComputeResources compute, string? name = null, int batchSize = 16)
+    {
+        var device = TorchDevice.Apply(compute);
+        var (model, tokenizer) = Checkpoint.LoadPolicy(handle, device);
+        return new TorchPolicy(name ?? $"torch policy {Path.GetFileName(handle.Path)}", handle, model, tokenizer, compute, batchSize);
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<ArtifactHandle> Dependencies { get; }
+
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        TorchDevice.Apply(_compute);
+        var prompts = request.Prompts.Select(p => (IReadOnlyList<int>)PromptFormat.Prompt(_tokenizer, p)).ToArray();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = request.Prompts.Select(p =>
+        {
+            var n = seen.GetValueOrDefault(p);
+            seen[p] = n + 1;
+            return n == 0 ? p : $"{p}#{n}";
+        }).ToArray();
+        var generated = new Sampler(_model, _tokenizer).Generate(prompts, keys, SamplingOptions.From(request.Options, _batchSize), cancellationToken);
+        var outputs = generated.Select(ids => _tokenizer.Decode(PromptFormat.UntilEos(_tokenizer, ids))).ToArray();
+        return Task.FromResult(new GenerationResult(outputs));
+    }
+
+    public void Dispose() => _model.Dispose();
+}

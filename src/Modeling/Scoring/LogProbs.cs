@@ -1,0 +1,45 @@
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Modeling.Scoring;
+
+/// <summary>Per-token log-probabilities of given responses under a model, for PPO, DPO and Quark.</summary>
+public static class LogProbs
+{
+    /// <summary>
+    /// log p(response token t | prompt, earlier response tokens) for every response token, as [batch, longest
+    /// response] (zero where <see cref="SequenceBatch.ResponseMask"/> is false). Differentiable: wrap the call in
+    /// <c>torch.no_grad()</c> when no gradient is wanted. The result belongs to the caller's dispose scope.
+    /// </summary>
+    public static Tensor OfResponses(CausalTransformer model, SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        return OfResponses(model.Logits(ResponseHidden(hidden, batch)), batch).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same from logits already computed at the positions that predict each response token.</summary>
+    public static Tensor OfResponses(Tensor responseLogits, SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var logProbs = responseLogits.log_softmax(-1).gather(2, batch.ResponseIds.unsqueeze(2)).squeeze(2);
+        return logProbs.masked_fill(batch.ResponseMask.logical_not(), 0.0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The hidden states [batch, longest response, width] at the positions that predict the response tokens.</summary>
+    public static Tensor ResponseHidden(Tensor hidden, SequenceBatch batch) =>
+        hidden.narrow(1, batch.PromptWidth - 1, batch.ResponseIds.shape[1]);
+
+    /// <summary>Summed log-probabilities per sequence as plain numbers (no gradient).</summary>
+    public static float[] SequenceTotals(
+        CausalTransformer model, IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, int padId)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var batch = SequenceBatch.Build(prompts, responses, padId, ModelDevice(model));
+        return OfResponses(model, batch).sum(1).cpu().data<float>().ToArray();
+    }
+
+    internal static Device ModelDevice(nn.Module module) => module.parameters().First().device;
+}

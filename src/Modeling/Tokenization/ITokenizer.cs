@@ -1,0 +1,31 @@
+namespace AlpacaFarm.Modeling.Tokenization;
+
+/// <summary>
+/// Text to token ids and back. The farm world's closed vocabulary is served by <see cref="WordTokenizer"/>;
+/// a real-LM tokenizer (e.g. Microsoft.ML.Tokenizers) can implement the same interface later.
+/// </summary>
+public interface ITokenizer
+{
+    /// <summary>Number of ids, special ones included: every id is in [0, VocabularySize).</summary>
+    int VocabularySize { get; }
+
+    int PadId { get; }
+    int BosId { get; }
+    int EosId { get; }
+    int UnkId { get; }
+
+    /// <summary>Marks the start of the instruction in <see cref="PromptFormat"/>.</summary>
+    int InstructionId { get; }
+
+    /// <summary>Marks the start of the response in <see cref="PromptFormat"/>.</summary>
+    int ResponseId { get; }
+
+    /// <summary>The ids of a text, without special tokens; unknown tokens become <see cref="UnkId"/>.</summary>
+    IReadOnlyList<int> Encode(string text);
+
+    /// <summary>The canonical text of ids; special ids other than <see cref="UnkId"/> are dropped.</summary>
+    string Decode(IEnumerable<int> ids);
+
+    /// <summary>Writes the files that recreate this tokenizer into a checkpoint folder.</summary>
+    void Save(string folder);
+}

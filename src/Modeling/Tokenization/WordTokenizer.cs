@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace AlpacaFarm.Modeling.Tokenization;
+
+/// <summary>
+/// One id per word, number or punctuation mark of the farm world's closed vocabulary. Texts are split by
+/// <c>\n|[A-Za-z]+|[0-9]+|[^\sA-Za-z0-9]</c> and decoded into canonical text: tokens joined by one space, except
+/// none before <c>. , ; : ! ? )</c> or a line break, and none after <c>(</c> or a line break.
+/// </summary>
+/// <remarks>Ids: 0 pad, 1 bos, 2 eos, 3 unk, 4 instruction marker, 5 response marker, then the vocabulary in
+/// ordinal order. Special tokens are written with angle brackets, which the splitter never yields as one token.</remarks>
+public sealed partial class WordTokenizer : ITokenizer
+{
+    /// <summary>The file a checkpoint keeps the vocabulary in.</summary>
+    public const string FileName = "vocab.json";
+
+    private const string Format = "alpacafarm-word-vocab/1";
+    private static readonly string[] Specials = ["<pad>", "<bos>", "<eos>", "<unk>", "<instruction>", "<response>"];
+    private static readonly HashSet<string> NoSpaceBefore = [".", ",", ";", ":", "!", "?", ")", "\n"];
+
+    private readonly string[] _tokens;
+    private readonly Dictionary<string, int> _ids;
+
+    /// <summary>A tokenizer over the distinct tokens of <paramref name="vocabulary"/> (order and duplicates do not matter).</summary>
+    public WordTokenizer(IEnumerable<string> vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var words = vocabulary.Distinct(StringComparer.Ordinal).OrderBy(w => w, StringComparer.Ordinal).ToList();
+        foreach (var word in words)
+            if (!IsToken(word)) throw new ArgumentException($"'{word}' is not a single token of the farm world's grammar", nameof(vocabulary));
+        _tokens = [.. Specials, .. words];
+        _ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = Specials.Length; i < _tokens.Length; i++) _ids[_tokens[i]] = i;
+    }
+
+    public int VocabularySize => _tokens.Length;
+    public int PadId => 0;
+    public int BosId => 1;
+    public int EosId => 2;
+    public int UnkId => 3;
+    public int InstructionId => 4;
+    public int ResponseId => 5;
+
+    /// <summary>The vocabulary without special tokens, in id order.</summary>
+    public IReadOnlyList<string> Words => _tokens[Specials.Length..];
+
+    /// <summary>The tokens of a text by the farm world's splitting rule.</summary>
+    public static IEnumerable<string> Split(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (Match match in TokenPattern().Matches(text)) yield return match.Value;
+    }
+
+    /// <summary>The canonical text of a token sequence.</summary>
+    public static string Join(IEnumerable<string> tokens)
+    {
+        var text = new StringBuilder();
+        string? previous = null;
+        foreach (var token in tokens)
+        {
+            if (previous is not null && previous != "(" && previous != "\n" && !NoSpaceBefore.Contains(token)) text.Append(' ');
+            text.Append(token);
+            previous = token;
+        }
+        return text.ToString();
+    }
+
+    public IReadOnlyList<int> Encode(string text) =>
+        Split(text).Select(token => _ids.TryGetValue(token, out var id) ? id : UnkId).ToArray();
+
+    public string Decode(IEnumerable<int> ids) =>
+        Join(ids.Where(id => id == UnkId || id >= Specials.Length).Select(id =>
+            id >= 0 && id < _tokens.Length ? _tokens[id] : throw new ArgumentOutOfRangeException(nameof(ids), $"id {id} is outside the vocabulary")));
+
+    public void Save(string folder) =>
+        File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(new VocabFile(Format, Specials, [.. Words]), JsonOptions));
+
+    /// <summary>Reads <c>vocab.json</c> from a checkpoint folder.</summary>
+    public static WordTokenizer Load(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        var file = JsonSerializer.Deserialize<VocabFile>(File.ReadAllText(path), JsonOptions)
+                   ?? throw new InvalidDataException($"{path} is empty");
+        if (file.Format != Format) throw new InvalidDataException($"{path}: format '{file.Format}' is not '{Format}'");
+        if (!file.Special.SequenceEqual(Specials)) throw new InvalidDataException($"{path}: special tokens differ from this code's");
+        return new WordTokenizer(file.Tokens);
+    }
+
+    private static bool IsToken(string word)
+    {
+        var match = TokenPattern().Match(word);
+        return match.Success && match.Index == 0 && match.Length == word.Length;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private sealed record VocabFile(
+        [property: JsonPropertyName("format")] string Format,
+        [property: JsonPropertyName("special")] string[] Special,
+        [property: JsonPropertyName("tokens")] string[] Tokens);
+
+    [GeneratedRegex(@"\n|[A-Za-z]+|[0-9]+|[^\sA-Za-z0-9]")]
+    private static partial Regex TokenPattern();
+}

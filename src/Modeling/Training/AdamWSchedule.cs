@@ -1,0 +1,69 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Modeling.Training;
+
+/// <summary>
+/// AdamW with linear warm-up, cosine decay to <see cref="TrainingOptions.MinLearningRateRatio"/> of the peak, and
+/// global gradient-norm clipping. Weight decay applies to matrices (parameters of two or more dimensions) only.
+/// </summary>
+public sealed class AdamWSchedule : IDisposable
+{
+    private readonly AdamW _optimizer;
+    private readonly Parameter[] _parameters;
+    private readonly TrainingOptions _options;
+    private readonly int _warmup;
+
+    public AdamWSchedule(nn.Module module, TrainingOptions options, int totalSteps)
+    {
+        if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
+        _options = options;
+        TotalSteps = Math.Max(1, totalSteps);
+        _warmup = (int)Math.Round(options.WarmupFraction * TotalSteps);
+        _parameters = [.. module.parameters().Where(p => p.requires_grad)];
+        _optimizer = torch.optim.AdamW(
+        [
+            new AdamW.ParamGroup(_parameters.Where(p => p.dim() >= 2), lr: options.LearningRate, weight_decay: options.WeightDecay),
+            new AdamW.ParamGroup(_parameters.Where(p => p.dim() < 2), lr: options.LearningRate, weight_decay: 0),
+        ], lr: options.LearningRate);
+    }
+
+    public int TotalSteps { get; }
+
+    /// <summary>How often trainers report progress (<see cref="TrainingOptions.ProgressEvery"/>).</summary>
+    internal int ReportEvery => _options.ProgressEvery;
+
+    /// <summary>Optimiser steps taken.</summary>
+    public int StepsTaken { get; private set; }
+
+    /// <summary>The learning rate the next step uses.</summary>
+    public double LearningRate => LearningRateAt(StepsTaken, _options.LearningRate, _warmup, TotalSteps, _options.MinLearningRateRatio);
+
+    /// <summary>The learning rate of (0-based) step <paramref name="step"/>: linear warm-up to the peak, then cosine decay.</summary>
+    public static double LearningRateAt(int step, double peak, int warmupSteps, int totalSteps, double minRatio)
+    {
+        if (step < warmupSteps) return peak * (step + 1) / warmupSteps;
+        var decaySteps = Math.Max(1, totalSteps - warmupSteps);
+        var progress = Math.Clamp((step - warmupSteps) / (double)decaySteps, 0, 1);
+        var floor = peak * minRatio;
+        return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
+
+    public void ZeroGrad() => _optimizer.zero_grad();
+
+    /// <summary>Clips gradients, sets this step's learning rate and updates the parameters; returns the gradient norm before clipping.</summary>
+    public double Step()
+    {
+        var norm = _options.MaxGradNorm > 0
+            ? nn.utils.clip_grad_norm_(_parameters, _options.MaxGradNorm)
+            : double.NaN;
+        var rate = LearningRate;
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate;
+        _optimizer.step();
+        StepsTaken++;
+        return norm;
+    }
+
+    public void Dispose() => _optimizer.Dispose();
+}

@@ -1,0 +1,72 @@
+using AlpacaFarm.Modeling.Scoring;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Modeling.Training;
+
+/// <summary>A transformer backbone and a scalar head read at the last real token of prompt + response (its end-of-sequence).</summary>
+public sealed class RewardModel : nn.Module
+{
+    private readonly CausalTransformer backbone;
+    private readonly Linear score_head;
+
+    public RewardModel(TransformerConfig config, Generator init) : base(nameof(RewardModel))
+    {
+        backbone = new CausalTransformer(config, init);
+        score_head = nn.Linear(config.Width, 1);
+        RegisterComponents();
+        using var noGrad = torch.no_grad();
+        score_head.weight!.normal_(0, 0.02, init);
+        score_head.bias!.zero_();
+    }
+
+    public TransformerConfig Config => backbone.Config;
+
+    public CausalTransformer Backbone => backbone;
+
+    /// <summary>Starts from another model's weights (e.g. the SFT policy, as AlpacaFarm does); the shapes must match.</summary>
+    public void CopyBackboneFrom(CausalTransformer source)
+    {
+        using var noGrad = torch.no_grad();
+        var (missing, _) = backbone.load_state_dict(source.state_dict(), strict: false);
+        if (missing.Count > 0 && missing.Any(name => !name.StartsWith("value_head", StringComparison.Ordinal) && !name.StartsWith("lm_head", StringComparison.Ordinal)))
+            throw new ArgumentException($"the source lacks backbone weights: {string.Join(", ", missing)}");
+    }
+
+    /// <summary>Rewards [batch] of the batch's sequences.</summary>
+    public Tensor Score(SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = backbone.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        var last = hidden.gather(1, batch.LastIndex.view(-1, 1, 1).expand(-1, 1, hidden.shape[2])).squeeze(1);
+        return score_head.forward(last).squeeze(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rewards of (instruction, response) texts, without gradients, in batches.</summary>
+    public float[] Score(ITokenizer tokenizer, IReadOnlyList<(string Instruction, string Response)> items, int batchSize = 32)
+    {
+        var wasTraining = training;
+        eval();
+        try
+        {
+            var device = LogProbs.ModelDevice(this);
+            var rewards = new List<float>(items.Count);
+            foreach (var chunk in items.Chunk(batchSize))
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = torch.no_grad();
+                var fitted = chunk.Select(i => Examples.Fit(tokenizer, i.Instruction, i.Response, Config.MaxSequenceLength)).ToArray();
+                var batch = SequenceBatch.Build([.. fitted.Select(f => f.Prompt)], [.. fitted.Select(f => f.Response)], tokenizer.PadId, device);
+                rewards.AddRange(Score(batch).cpu().data<float>().ToArray());
+            }
+            return [.. rewards];
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+}

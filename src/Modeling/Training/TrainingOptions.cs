@@ -1,0 +1,61 @@
+namespace AlpacaFarm.Modeling.Training;
+
+/// <summary>Optimisation settings shared by the trainers.</summary>
+/// <param name="Epochs">Passes over the training examples.</param>
+/// <param name="BatchSize">Examples per step (a reward-model example is a pair).</param>
+/// <param name="LearningRate">Peak AdamW learning rate, reached after warm-up.</param>
+/// <param name="WarmupFraction">Fraction of the steps spent warming up linearly from 0.</param>
+/// <param name="MinLearningRateRatio">Where the cosine decay ends, as a fraction of the peak.</param>
+/// <param name="WeightDecay">AdamW decoupled weight decay (matrices only; not biases, LayerNorms).</param>
+/// <param name="MaxGradNorm">Global gradient-norm clipping threshold; 0 disables clipping.</param>
+/// <param name="Seed">Run seed: the example order of each epoch is KeyedRandom(purpose, "epoch N", seed).</param>
+/// <param name="MaxSteps">Stops after this many steps when positive.</param>
+/// <param name="ProgressEvery">Reports progress every this many steps (and at the last).</param>
+public sealed record TrainingOptions(
+    int Epochs = 3,
+    int BatchSize = 16,
+    double LearningRate = 1e-3,
+    double WarmupFraction = 0.05,
+    double MinLearningRateRatio = 0.1,
+    double WeightDecay = 0.01,
+    double MaxGradNorm = 1.0,
+    long Seed = 0,
+    int MaxSteps = 0,
+    int ProgressEvery = 10)
+{
+    /// <summary>Null when usable, else why not.</summary>
+    public string? Problem() =>
+        Epochs < 1 ? "epochs must be at least 1"
+        : BatchSize < 1 ? "batch size must be at least 1"
+        : !(LearningRate > 0) ? "learning rate must be positive"
+        : WarmupFraction is < 0 or >= 1 ? "warm-up fraction must be in [0, 1)"
+        : MinLearningRateRatio is < 0 or > 1 ? "minimum learning-rate ratio must be in [0, 1]"
+        : WeightDecay < 0 ? "weight decay must be at least 0"
+        : MaxGradNorm < 0 ? "max gradient norm must be at least 0"
+        : MaxSteps < 0 ? "max steps must be at least 0"
+        : ProgressEvery < 1 ? "progress interval must be at least 1"
+        : null;
+
+    /// <summary>Number of optimiser steps for <paramref name="examples"/> training examples.</summary>
+    public int TotalSteps(int examples)
+    {
+        var steps = Epochs * (int)Math.Ceiling(examples / (double)BatchSize);
+        return MaxSteps > 0 ? Math.Min(MaxSteps, steps) : steps;
+    }
+}
+
+/// <summary>Where a trainer is: for a CLI's progress display.</summary>
+/// <param name="Step">Steps done (1-based).</param>
+/// <param name="TotalSteps">Steps planned.</param>
+/// <param name="Loss">This step's loss.</param>
+/// <param name="LearningRate">The learning rate this step used.</param>
+/// <param name="TokensPerSecond">Real (non-padding) tokens processed per second since training started.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double LearningRate, double TokensPerSecond);
+
+/// <summary>What a training run did.</summary>
+/// <param name="Losses">Loss of every step.</param>
+/// <param name="TokensPerSecond">Real tokens processed per second over the run.</param>
+public sealed record TrainingResult(IReadOnlyList<double> Losses, double TokensPerSecond)
+{
+    public int Steps => Losses.Count;
+}

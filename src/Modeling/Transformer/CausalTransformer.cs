@@ -1,0 +1,153 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Modeling.Transformer;
+
+/// <summary>
+/// A decoder-only transformer: token and learned position embeddings, <see cref="TransformerConfig.Depth"/>
+/// pre-LayerNorm blocks (causal self-attention, then a GELU MLP, each added to the residual stream), a final
+/// LayerNorm, a language-model head (tied to the token embeddings or not) and an optional scalar value head.
+/// </summary>
+/// <remarks>
+/// Sequences may be padded on either side: <c>attentionMask</c> ([batch, cached + new], true = a real token)
+/// hides padding from every query, and <c>positions</c> ([batch, new]) numbers the real tokens from 0 (see
+/// <see cref="PositionsFromMask"/>). A position always sees itself, so a padding query never has an empty
+/// softmax. With a <see cref="KvCache"/> only the new tokens are fed; keys and values of earlier ones come from it.
+/// </remarks>
+public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
+{
+    private readonly Embedding token_embedding;
+    private readonly Embedding position_embedding;
+    private readonly ModuleList<Block> blocks;
+    private readonly LayerNorm final_norm;
+    private readonly Linear? lm_head;
+    private readonly Linear? value_head;
+
+    /// <summary>A model with weights drawn from <paramref name="init"/> (normal, std 0.02; residual projections scaled down by depth).</summary>
+    public CausalTransformer(TransformerConfig config, Generator init) : base(nameof(CausalTransformer))
+    {
+        Config = config.Validated();
+        token_embedding = nn.Embedding(config.VocabularySize, config.Width);
+        position_embedding = nn.Embedding(config.MaxSequenceLength, config.Width);
+        blocks = new ModuleList<Block>([.. Enumerable.Range(0, config.Depth).Select(_ => new Block(config))]);
+        final_norm = nn.LayerNorm(config.Width);
+        if (!config.TiedEmbeddings) lm_head = nn.Linear(config.Width, config.VocabularySize, hasBias: false);
+        if (config.ValueHead) value_head = nn.Linear(config.Width, 1);
+        RegisterComponents();
+        Initialize(init);
+    }
+
+    public TransformerConfig Config { get; }
+
+    /// <summary>Logits [batch, time, vocabulary] of unpadded sequences [batch, time] without a cache.</summary>
+    public override Tensor forward(Tensor inputIds)
+    {
+        using var scope = NewDisposeScope();
+        return Logits(Hidden(inputIds)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final-LayerNorm hidden states [batch, new, width] of the new tokens.</summary>
+    /// <param name="inputIds">[batch, new] token ids.</param>
+    /// <param name="attentionMask">[batch, cached + new] booleans, true for real tokens; null when nothing is padded.</param>
+    /// <param name="positions">[batch, new] position ids; null means cached length + 0, 1, 2…</param>
+    /// <param name="cache">Keys and values of earlier positions, extended in place; null to recompute everything.</param>
+    public Tensor Hidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positions = null, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        var past = cache?.Length ?? 0;
+        var length = inputIds.shape[1];
+        if (past + length > Config.MaxSequenceLength)
+            throw new ArgumentException($"sequence of {past + length} tokens exceeds the model's maximum of {Config.MaxSequenceLength}");
+        positions ??= torch.arange(past, past + length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var x = token_embedding.forward(inputIds) + position_embedding.forward(positions);
+        var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
+        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, cache, i);
+        return final_norm.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Next-token logits [batch, time, vocabulary] from hidden states.</summary>
+    public Tensor Logits(Tensor hidden) =>
+        lm_head is null ? hidden.matmul(token_embedding.weight!.t()) : lm_head.forward(hidden);
+
+    /// <summary>Value estimates [batch, time] from hidden states; needs <see cref="TransformerConfig.ValueHead"/>.</summary>
+    public Tensor Values(Tensor hidden) =>
+        value_head is null
+            ? throw new InvalidOperationException("this model has no value head (TransformerConfig.ValueHead is false)")
+            : value_head.forward(hidden).squeeze(-1);
+
+    /// <summary>Position ids [batch, time] that count real tokens from 0 (padding gets 0).</summary>
+    public static Tensor PositionsFromMask(Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var counted = attentionMask.to(ScalarType.Int64).cumsum(1) - 1;
+        return counted.clamp_min(0).MoveToOuterDisposeScope();
+    }
+
+    // [batch or 1, 1, new, cached + new] booleans: causal, not padding, and always the position itself.
+    private static Tensor AttentionAllowed(long past, long length, Tensor? attentionMask, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var queries = torch.arange(past, past + length, dtype: ScalarType.Int64, device: device).unsqueeze(1);
+        var keys = torch.arange(0, past + length, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var allowed = keys.le(queries);
+        if (attentionMask is not null)
+            allowed = allowed.logical_and(attentionMask.to(ScalarType.Bool).unsqueeze(1)).logical_or(keys.eq(queries));
+        else
+            allowed = allowed.unsqueeze(0);
+        return allowed.unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    private void Initialize(Generator init)
+    {
+        using var noGrad = torch.no_grad();
+        var residualStd = 0.02 / Math.Sqrt(2.0 * Config.Depth);
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
+            else if (parameter.dim() == 1) parameter.fill_(1.0);
+            else parameter.normal_(0.0, name.EndsWith("projection.weight", StringComparison.Ordinal) ? residualStd : 0.02, init);
+        }
+    }
+
+    /// <summary>One pre-LayerNorm block: x + attention(LN(x)), then x + MLP(LN(x)).</summary>
+    private sealed class Block : nn.Module
+    {
+        private readonly LayerNorm attention_norm;
+        private readonly Linear qkv;
+        private readonly Linear attention_projection;
+        private readonly LayerNorm mlp_norm;
+        private readonly Linear mlp_in;
+        private readonly Linear mlp_projection;
+        private readonly int _heads;
+        private readonly int _headWidth;
+
+        public Block(TransformerConfig config) : base(nameof(Block))
+        {
+            _heads = config.Heads;
+            _headWidth = config.HeadWidth;
+            attention_norm = nn.LayerNorm(config.Width);
+            qkv = nn.Linear(config.Width, 3 * config.Width);
+            attention_projection = nn.Linear(config.Width, config.Width);
+            mlp_norm = nn.LayerNorm(config.Width);
+            mlp_in = nn.Linear(config.Width, config.MlpRatio * config.Width);
+            mlp_projection = nn.Linear(config.MlpRatio * config.Width, config.Width);
+            RegisterComponents();
+        }
+
+        public Tensor Forward(Tensor x, Tensor allowed, KvCache? cache, int layer)
+        {
+            using var scope = NewDisposeScope();
+            var (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2]);
+            var parts = qkv.forward(attention_norm.forward(x)).view(batch, length, 3, _heads, _headWidth).permute(2, 0, 3, 1, 4);
+            Tensor queries = parts[0], keys = parts[1], values = parts[2];
+            if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
+            var scores = queries.matmul(keys.transpose(-2, -1)) / Math.Sqrt(_headWidth);
+            var weights = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity).softmax(-1);
+            var attended = weights.matmul(values).transpose(1, 2).reshape(batch, length, width);
+            x = x + attention_projection.forward(attended);
+            x = x + mlp_projection.forward(nn.functional.gelu(mlp_in.forward(mlp_norm.forward(x))));
+            return x.MoveToOuterDisposeScope();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using AlpacaFarm.Modeling.Generation;
+using AlpacaFarm.Modeling.Scoring;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Tests.Modeling;
+
+[Collection(TorchCollection.Name)]
+public sealed class TransformerTests
+{
+    private static readonly string[] MixedPrompts =
+        ["What does the cow eat?", "List two animals.", "Tell me about the red duck in the field.", "Is the sun warm today?", "Where?"];
+
+    [Fact]
+    public void The_model_overfits_a_tiny_dataset_and_greedy_generation_reproduces_it()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        var (model, result) = TinyWorld.Overfit(tokenizer);
+        using var _ = model;
+
+        Assert.True(result.Losses[^1] < 0.05, $"final loss {result.Losses[^1]} (first {result.Losses[0]})");
+        var prompts = TinyWorld.Prompts(tokenizer, TinyWorld.Examples.Select(e => e.Instruction));
+        var generated = new Sampler(model, tokenizer).Generate(
+            prompts, [.. TinyWorld.Examples.Select(e => e.Instruction)], SamplingOptions.Greedy(30, batchSize: 3));
+        Assert.Equal(
+            TinyWorld.Examples.Select(e => e.Response),
+            generated.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))));
+        Assert.All(generated, ids => Assert.Equal(tokenizer.EosId, ids[^1]));
+    }
+
+    [Fact]
+    public void Sampling_is_reproducible_from_the_seed_and_independent_of_the_batch()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer);
+        var sampler = new Sampler(model, tokenizer);
+        var prompts = TinyWorld.Prompts(tokenizer, MixedPrompts);
+        string[] keys = [.. MixedPrompts];
+        IReadOnlyList<int[]> Sample(long seed, int batchSize) =>
+            sampler.Generate(prompts, keys, new SamplingOptions(1.0, 0.9, 12, seed, batchSize));
+
+        var first = Sample(5, 2);
+
+        Assert.Equal(first, Sample(5, 2));
+        Assert.Equal(first, Sample(5, 5));
+        Assert.NotEqual(first, Sample(6, 2));
+        var alone = sampler.Generate([prompts[2]], [keys[2]], new SamplingOptions(1.0, 0.9, 12, 5, 1));
+        Assert.Equal(first[2], alone[0]);
+    }
+
+    [Fact]
+    public void Greedy_generation_with_the_kv_cache_equals_full_recomputation()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, seed: 2);
+        var sampler = new Sampler(model, tokenizer);
+        var prompts = TinyWorld.Prompts(tokenizer, MixedPrompts);
+        string[] keys = [.. MixedPrompts];
+
+        var cached = sampler.Generate(prompts, keys, SamplingOptions.Greedy(20, batchSize: 5));
+        var recomputed = sampler.Generate(prompts, keys, SamplingOptions.Greedy(20, batchSize: 5) with { UseKvCache = false });
+
+        Assert.Equal(recomputed, cached);
+        Assert.All(cached, ids => Assert.NotEmpty(ids));
+    }
+
+    [Fact]
+    public void Hidden_states_fed_through_the_cache_in_pieces_match_one_full_forward()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, seed: 4);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "Tell me about the red duck in the field.").Select(i => (long)i).ToArray()).unsqueeze(0);
+        var full = model.Hidden(ids);
+
+        using var cache = new KvCache(model.Config.Depth);
+        var head = model.Hidden(ids.narrow(1, 0, 6), cache: cache);
+        var tail = model.Hidden(ids.narrow(1, 6, ids.shape[1] - 6), cache: cache);
+
+        Assert.True(torch.cat([head, tail], 1).allclose(full, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Log_probabilities_match_a_manual_log_softmax_and_gather_on_each_unpadded_sequence()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, seed: 3);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var prompts = TinyWorld.Prompts(tokenizer, TinyWorld.Examples.Select(e => e.Instruction));
+        IReadOnlyList<IReadOnlyList<int>> responses = [.. TinyWorld.Examples.Select(e => (IReadOnlyList<int>)PromptFormat.Response(tokenizer, e.Response))];
+        var batch = SequenceBatch.Build(prompts, responses, tokenizer.PadId, torch.CPU);
+
+        var logProbs = LogProbs.OfResponses(model, batch);
+
+        for (var row = 0; row < prompts.Count; row++)
+        {
+            var sequence = prompts[row].Concat(responses[row]).Select(i => (long)i).ToArray();
+            var manual = model.forward(torch.tensor(sequence).unsqueeze(0)).log_softmax(-1)[0];
+            for (var j = 0; j < responses[row].Count; j++)
+            {
+                var expected = manual[prompts[row].Count + j - 1, responses[row][j]].item<float>();
+                Assert.Equal(expected, logProbs[row, j].item<float>(), 4);
+            }
+            for (var j = responses[row].Count; j < logProbs.shape[1]; j++) Assert.Equal(0f, logProbs[row, j].item<float>());
+        }
+        var totals = LogProbs.SequenceTotals(model, prompts, responses, tokenizer.PadId);
+        Assert.Equal(logProbs.sum(1).data<float>().ToArray(), totals);
+    }
+
+    [Fact]
+    public void The_value_head_gives_one_value_per_position()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, valueHead: true);
+        using var scope = NewDisposeScope();
+        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "What does the cow eat?").Select(i => (long)i).ToArray()).unsqueeze(0);
+
+        var values = model.Values(model.Hidden(ids));
+
+        Assert.Equal(new long[] { 1, ids.shape[1] }, values.shape);
+        using var plain = TinyWorld.Model(tokenizer);
+        Assert.Throws<InvalidOperationException>(() => plain.Values(plain.Hidden(ids)));
+    }
+
+    [Fact]
+    public void Live_tensors_stay_flat_over_many_sft_steps()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer);
+        var live = new List<long>();
+        DisposeScopeManager.Statistics.Reset();
+        var recorder = new Recorder<TrainingProgress>(_ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+        var options = new TrainingOptions(Epochs: 40, BatchSize: 2, Seed: 1, ProgressEvery: 1);
+
+        new SftTrainer(model, tokenizer, options).Train(TinyWorld.Examples, recorder);
+
+        Assert.Equal(80, live.Count);
+        Assert.All(live.Skip(2), count => Assert.Equal(live[2], count));
+        Assert.Equal(Enumerable.Range(1, 80), recorder.Reports.Select(r => r.Step));
+    }
+
+    [Fact]
+    public void The_learning_rate_warms_up_linearly_then_decays_by_cosine()
+    {
+        Assert.Equal(0.25, AdamWSchedule.LearningRateAt(0, 1.0, 4, 104, 0.1), 12);
+        Assert.Equal(1.0, AdamWSchedule.LearningRateAt(3, 1.0, 4, 104, 0.1), 12);
+        Assert.Equal(1.0, AdamWSchedule.LearningRateAt(4, 1.0, 4, 104, 0.1), 12);
+        Assert.Equal(0.55, AdamWSchedule.LearningRateAt(54, 1.0, 4, 104, 0.1), 12);
+        Assert.Equal(0.1, AdamWSchedule.LearningRateAt(104, 1.0, 4, 104, 0.1), 12);
+    }
+}
