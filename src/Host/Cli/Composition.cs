@@ -14,7 +14,8 @@ public static class Composition
         services.AddSingleton(console);
         // Opened on first use only: commands that never touch the leaderboard never create the database.
         services.AddSingleton(_ => LeaderboardStore.Open(Path.Combine(home.Path, LeaderboardStore.FileName)));
-        services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Singleton);
+        // Transient: a handler (and what it needs, such as the database) is created only when its request is sent.
+        services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Transient);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

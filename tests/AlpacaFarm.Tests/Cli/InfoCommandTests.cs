@@ -10,7 +10,7 @@ public sealed class InfoCommandTests
     [Fact]
     public async Task Info_prints_torchsharp_and_libtorch_versions_and_patch_status()
     {
-        var home = Path.Combine(Path.GetTempPath(), "alpacafarm-info-test");
+        var home = Path.Combine(Path.GetTempPath(), "alpacafarm-info-" + Guid.NewGuid().ToString("N"));
         var result = await CliRunner.RunAsync("info", "--json", "--home", home);
 
         Assert.Equal(0, result.ExitCode);
@@ -21,6 +21,7 @@ public sealed class InfoCommandTests
         Assert.True(torch.GetProperty("threads").GetInt32() >= 1);
         Assert.Equal(home, json.RootElement.GetProperty("home").GetString());
         Assert.Equal("--home", json.RootElement.GetProperty("home_source").GetString());
+        Assert.False(Directory.Exists(home)); // info reads nothing there: no database is created
 
         // Where the system libstdc++ lacks the version (Debian 12), the build must have weakened the need.
         var patch = torch.GetProperty("native_patch").GetProperty("state").GetString();
