@@ -48,6 +48,7 @@ public static class CliApp
         root.Subcommands.Add(MethodsCommand.Create(cli));
         root.Subcommands.Add(EvaluateCommand.Create(cli));
         root.Subcommands.Add(LeaderboardCommand.Create(cli));
+        root.Subcommands.Add(FarmCommand.Create(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);
