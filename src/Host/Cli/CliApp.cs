@@ -49,6 +49,7 @@ public static class CliApp
         root.Subcommands.Add(EvaluateCommand.Create(cli));
         root.Subcommands.Add(LeaderboardCommand.Create(cli));
         root.Subcommands.Add(AnnotatorsCommand.Create(cli));
+        root.Subcommands.Add(FarmCommand.Create(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);

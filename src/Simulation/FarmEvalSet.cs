@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AlpacaFarm.Evaluation.Sets;
+
+namespace AlpacaFarm.Simulation;
+
+/// <summary>One row of the farm's eval-805 with its gold metadata.</summary>
+public sealed record FarmEvalItem(
+    string FarmId, string Instruction, string ReferenceOutput, string Family, FarmTask Task,
+    IReadOnlyDictionary<string, string> Parameters, double ReferenceGoldScore);
+
+/// <summary>
+/// The farm's eval-805: the committed file <c>Data/farm-eval-805.json</c>, embedded in this assembly, checked against
+/// <see cref="ExpectedSha256"/> at load (any edit of the file is caught) and against <see cref="FarmWorld.WorldVersion"/>.
+/// </summary>
+public sealed class FarmEvalSet : IEvaluationSet
+{
+    /// <summary>Set family, part of a board's identity.</summary>
+    public const string SetId = "farm";
+
+    /// <summary>SHA-256 of the committed file's bytes. Regenerate with <c>alpacafarm farm generate</c> and update both together.</summary>
+    public const string ExpectedSha256 = "0ab893d637651a84b83940b96dba2f381698eeeac8cad127679202d6d14d3e70";
+
+    internal const string ResourceName = "AlpacaFarm.Simulation.farm-eval-805.json";
+
+    private static readonly Lazy<FarmEvalSet> Instance = new(() => Parse(ReadCommittedBytes()));
+
+    private FarmEvalSet(IReadOnlyList<FarmEvalItem> farmItems)
+    {
+        FarmItems = farmItems;
+        Items = farmItems.Select(item => new EvaluationItem(item.Instruction, item.ReferenceOutput, item.Family)).ToList();
+        InstructionsSha256 = ContentHash.Instructions(Items.Select(item => item.Instruction));
+        ReferenceSha256 = ContentHash.Pairs(Items.Select(item => (item.Instruction, item.ReferenceOutput)));
+    }
+
+    public string Id => SetId;
+
+    public string Name => $"farm eval-805 ({FarmWorld.WorldVersion})";
+
+    public string InstructionsSha256 { get; }
+
+    public string ReferenceSha256 { get; }
+
+    public string ReferenceGenerator => FarmResponders.ReferenceGenerator;
+
+    public IReadOnlyList<EvaluationItem> Items { get; }
+
+    /// <summary>The rows with their family, parameters and the reference's gold score.</summary>
+    public IReadOnlyList<FarmEvalItem> FarmItems { get; }
+
+    /// <summary>The committed set, verified (loaded once per process).</summary>
+    /// <exception cref="InvalidDataException">The embedded file's checksum or world version does not match.</exception>
+    public static FarmEvalSet Load() => Instance.Value;
+
+    /// <summary>The embedded file's bytes, verified against <see cref="ExpectedSha256"/>.</summary>
+    public static byte[] ReadCommittedBytes()
+    {
+        using var stream = typeof(FarmEvalSet).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidDataException($"the farm eval file is not embedded ({ResourceName})");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (actual != ExpectedSha256)
+            throw new InvalidDataException($"farm eval-805 checksum mismatch: sha256 {actual}, expected {ExpectedSha256}");
+        return bytes;
+    }
+
+    private static FarmEvalSet Parse(byte[] bytes)
+    {
+        var rows = JsonSerializer.Deserialize<List<FarmWorld.EvalFileRow>>(bytes, FarmWorld.EvalFileJson)
+            ?? throw new InvalidDataException("farm eval-805: empty file");
+        var items = rows.Select(row =>
+        {
+            if (row.WorldVersion != FarmWorld.WorldVersion)
+                throw new InvalidDataException($"farm eval-805: row {row.FarmId} is of world {row.WorldVersion}, this build is {FarmWorld.WorldVersion}");
+            var task = FarmTask.Parse(row.Instruction) ?? throw new InvalidDataException($"farm eval-805: row {row.FarmId} is not a farm instruction");
+            return new FarmEvalItem(row.FarmId, row.Instruction, row.Output, row.Dataset, task, row.Parameters, row.ReferenceGoldScore);
+        }).ToList();
+        return new FarmEvalSet(items);
+    }
+}
