@@ -1,7 +1,9 @@
 using System.Text.Json;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Annotators.Offline;
+using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Judges;
+using AlpacaFarm.Simulation;
 
 namespace AlpacaFarm.Application.Annotators;
 
@@ -9,7 +11,10 @@ namespace AlpacaFarm.Application.Annotators;
 public static class AnnotatorPools
 {
     /// <summary>Every pool that can be named without a path.</summary>
-    public static IReadOnlyList<string> Names => [.. BuiltInPools.Names, .. JudgePools.ShippedNames];
+    public static IReadOnlyList<string> Names => [.. BuiltInPools.Names, FarmPool.Name, .. JudgePools.ShippedNames];
+
+    /// <summary>Nothing needs a key unless asked: the farm's sets use the farm pool, real text the offline pool.</summary>
+    public static string DefaultFor(IEvaluationSet set) => set is FarmEvalSet ? FarmPool.Name : BuiltInPools.Default;
 
     /// <summary>
     /// Built-in names first, then shipped judge pools; a file holds LLM judges when its members have an "endpoint",
@@ -18,6 +23,7 @@ public static class AnnotatorPools
     public static AnnotatorPool Resolve(string nameOrFile)
     {
         if (BuiltInPools.Names.Contains(nameOrFile)) return BuiltInPools.Get(nameOrFile);
+        if (nameOrFile == FarmPool.Name) return FarmPool.Create();
         if (File.Exists(nameOrFile) && !HoldsJudges(nameOrFile)) return OfflinePool.Load(nameOrFile);
         return JudgePools.TryReadConfig(nameOrFile) is { } judges
             ? JudgePools.Create(judges)

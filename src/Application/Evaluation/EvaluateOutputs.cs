@@ -5,19 +5,20 @@ using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Application.Annotators;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Simulation;
 using Mediator;
 
 namespace AlpacaFarm.Application.Evaluation;
 
 /// <summary>Scores a model_outputs.json against a reference set with an annotator pool and stores the row.</summary>
 /// <param name="Reference">A reference file in model_outputs.json format, or "farm".</param>
-/// <param name="Annotators">A built-in pool name.</param>
+/// <param name="Annotators">A pool name or file; null for the set's default (farm pool on the farm, offline pool on real text).</param>
 /// <param name="Name">Leaderboard name; defaults to the outputs' generator.</param>
 /// <param name="Progress">Receives the number of pairs judged so far, out of <c>total</c>.</param>
 public sealed record EvaluateOutputs(
     string OutputsPath,
     string Reference,
-    string Annotators,
+    string? Annotators,
     string? Name,
     long Seed,
     bool Replace,
@@ -30,7 +31,7 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
         var started = DateTimeOffset.UtcNow;
         var set = LoadSet(command.Reference);
         var outputs = ModelOutputsReader.ReadFor(command.OutputsPath, set);
-        var pool = AnnotatorPools.Resolve(command.Annotators);
+        var pool = AnnotatorPools.Resolve(command.Annotators ?? AnnotatorPools.DefaultFor(set));
         var present = Enumerable.Range(0, set.Items.Count).Where(i => outputs.ByItem[i] is not null).ToList();
         var name = command.Name ?? outputs.ByItem[present[0]]!.Generator;
         var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
@@ -56,12 +57,15 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
         var card = Scorecard.Compute(preferences,
             present.Select(i => outputs.ByItem[i]!.Output).ToList(),
             present.Select(i => set.Items[i].ReferenceOutput).ToList());
-        var aggregate = Aggregates.From(card, Aggregates.Community);
+        var gold = set is FarmEvalSet
+            ? FarmStats.GoldWinRate(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output, set.Items[i].ReferenceOutput)))
+            : null;
+        var aggregate = Aggregates.From(card, Aggregates.Community) with { GoldWinRate = gold?.WinRate, GoldStandardError = gold?.StandardError };
 
         var record = new EvaluationRecord(
             board, name, content,
             new SubmissionProvenance("outputs", null, null, null, ContentHash.File(command.OutputsPath),
-                new Dictionary<string, string>(), new Dictionary<string, string>(), command.Seed, null, Aggregates.Community),
+                new Dictionary<string, string>(), new Dictionary<string, string>(), command.Seed, gold?.WorldVersion, Aggregates.Community),
             present.Select(i => new SubmittedOutput(i, set.Items[i].Instruction, outputs.ByItem[i]!.Output, outputs.ByItem[i]!.Generator,
                 outputs.ByItem[i]!.Dataset ?? set.Items[i].Dataset)).ToList(),
             present.Select((item, row) => new AnnotationRecord(item, set.Items[item].Instruction, preferences[row], labels[row].AnnotatorId,
@@ -76,9 +80,7 @@ public sealed class EvaluateOutputsHandler(LeaderboardStore store) : ICommandHan
     }
 
     private static IEvaluationSet LoadSet(string reference) =>
-        reference == "farm"
-            ? throw new InputValidationException("--reference farm: the farm world's eval-805 is not available yet; give a reference file")
-            : ReferenceFileSet.Load(reference);
+        reference == FarmEvalSet.SetId ? FarmEvalSet.Load() : ReferenceFileSet.Load(reference);
 
 
 

@@ -18,7 +18,7 @@ public static class EvaluateCommand
         var outputs = new Option<FileInfo?>("--outputs") { Description = "Model outputs in AlpacaEval's model_outputs.json format (instruction, output, generator, dataset; an optional input is merged into the instruction).", HelpName = "FILE" };
         var annotations = new Option<FileInfo?>("--annotations") { Description = "Instead of outputs: pairwise judgments in AlpacaEval's annotations.json format, scored without asking any annotator.", HelpName = "FILE" };
         var reference = new Option<string?>("--reference") { Description = "Reference outputs that define the evaluation set (model_outputs.json format), or 'farm' for the farm world's eval-805. Required with --outputs.", HelpName = "FILE|farm" };
-        var annotators = new Option<string>("--annotators") { Description = $"Annotator pool: {string.Join(", ", AnnotatorPools.Names)} (LLM judges; keys from the environment variables their file names), or a pool file.", HelpName = "NAME|FILE", DefaultValueFactory = _ => BuiltInPools.Default };
+        var annotators = new Option<string?>("--annotators") { Description = $"Annotator pool: {string.Join(", ", AnnotatorPools.Names)} (LLM judges; keys from the environment variables their file names), or a pool file. Default: the farm pool on the farm's eval-805, the offline pool on real text.", HelpName = "NAME|FILE" };
         var name = new Option<string?>("--name") { Description = "Leaderboard name (default: the outputs' generator).", HelpName = "NAME" };
         var seed = new Option<long>("--seed") { Description = "Seed for the annotator assignment and the order outputs are shown in.", DefaultValueFactory = _ => 0 };
         var replace = new Option<bool>("--replace") { Description = "Replace a stored row of the same name whose content or seed differs." };
@@ -49,7 +49,7 @@ public static class EvaluateCommand
             }
             else
             {
-                var request = new EvaluateOutputs(parse.GetValue(outputs)!.FullName, parse.GetValue(reference)!, parse.GetValue(annotators)!,
+                var request = new EvaluateOutputs(parse.GetValue(outputs)!.FullName, parse.GetValue(reference)!, parse.GetValue(annotators),
                     parse.GetValue(name), parse.GetValue(seed), parse.GetValue(replace));
                 report = cli.Console.Ansi.Profile.Capabilities.Interactive
                     ? await WithProgress(cli.Console.Ansi, request, (r, ct) => mediator.Send(r, ct).AsTask(), cancellationToken)
