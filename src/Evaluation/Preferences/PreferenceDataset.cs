@@ -32,17 +32,9 @@ public static class PreferenceDataset
         var folder = Path.Combine(artifactsRoot, "preference-data", key[..16]);
         if (File.Exists(Path.Combine(folder, ManifestFile))) return ArtifactHandle.ForFolder(ArtifactKind.PreferenceData, folder, CodeVersion);
 
-        var labels = await service.AnnotateAsync(pairs, cancellationToken);
-        var failed = labels.Count(label => double.IsNaN(label.Preference));
-        if (failed > 0) throw new InvalidOperationException($"{failed} of {pairs.Count} pairs could not be labelled; run again to retry them");
-
+        var rows = await LabelAsync(pairs, service, cancellationToken);
         var temporary = folder + ".partial-" + Environment.ProcessId;
-        Directory.CreateDirectory(temporary);
-        await File.WriteAllLinesAsync(Path.Combine(temporary, PairsFile), pairs.Select((pair, i) => JsonSerializer.Serialize(
-            new LabelledPair(pair.Instruction, pair.Output1, pair.Output2, labels[i].Preference, labels[i].AnnotatorId, labels[i].Price, labels[i].TimeSeconds), Json)),
-            cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(temporary, ManifestFile), JsonSerializer.Serialize(
-            new { key, labelling, pairs = pairs.Count, code_version = CodeVersion }, Json), cancellationToken);
+        Write(temporary, rows, labelling);
         try
         {
             Directory.Move(temporary, folder); // atomic publish: readers never see a half-written folder
@@ -52,6 +44,26 @@ public static class PreferenceDataset
             Directory.Delete(temporary, recursive: true); // another process published the same data first
         }
         return ArtifactHandle.ForFolder(ArtifactKind.PreferenceData, folder, CodeVersion);
+    }
+
+    /// <summary>Labels every pair through <paramref name="service"/>; a pair no annotator could label fails the whole call.</summary>
+    public static async Task<IReadOnlyList<LabelledPair>> LabelAsync(
+        IReadOnlyList<PreferenceQuery> pairs, IPreferenceService service, CancellationToken cancellationToken)
+    {
+        var labels = await service.AnnotateAsync(pairs, cancellationToken);
+        var failed = labels.Count(label => double.IsNaN(label.Preference));
+        if (failed > 0) throw new InvalidOperationException($"{failed} of {pairs.Count} pairs could not be labelled; run again to retry them");
+        return pairs.Select((pair, i) => new LabelledPair(pair.Instruction, pair.Output1, pair.Output2, labels[i].Preference, labels[i].AnnotatorId,
+            labels[i].Price, labels[i].TimeSeconds)).ToList();
+    }
+
+    /// <summary>Writes labelled pairs as a preference-data folder (pairs.jsonl + manifest.json).</summary>
+    public static void Write(string folder, IReadOnlyList<LabelledPair> rows, string labelling)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, PairsFile), rows.Select(row => JsonSerializer.Serialize(row, Json)));
+        File.WriteAllText(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(
+            new { labelling, pairs = rows.Count, code_version = CodeVersion }, Json));
     }
 
     /// <summary>Reads a preference-data artifact, refusing one whose content changed since its handle was made.</summary>

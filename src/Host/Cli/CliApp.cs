@@ -50,6 +50,8 @@ public static class CliApp
         root.Subcommands.Add(LeaderboardCommand.Create(cli));
         root.Subcommands.Add(AnnotatorsCommand.Create(cli));
         root.Subcommands.Add(FarmCommand.Create(cli));
+        root.Subcommands.Add(TrainCommands.Sft(cli));
+        root.Subcommands.Add(TrainCommands.RewardModel(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);

@@ -1,4 +1,6 @@
 using AlpacaFarm.Application.Configuration;
+using AlpacaFarm.Application.Evaluation;
+using AlpacaFarm.Application.Training;
 using AlpacaFarm.Leaderboard;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +16,8 @@ public static class Composition
         services.AddSingleton(console);
         // Opened on first use only: commands that never touch the leaderboard never create the database.
         services.AddSingleton(_ => LeaderboardStore.Open(Path.Combine(home.Path, LeaderboardStore.FileName)));
+        services.AddTransient<SubmissionScorer>();
+        services.AddTransient<FarmModels>();
         // Transient: a handler (and what it needs, such as the database) is created only when its request is sent.
         services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Transient);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

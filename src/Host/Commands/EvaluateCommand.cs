@@ -23,27 +23,37 @@ public static class EvaluateCommand
         var seed = new Option<long>("--seed") { Description = "Seed for the annotator assignment and the order outputs are shown in.", DefaultValueFactory = _ => 0 };
         var replace = new Option<bool>("--replace") { Description = "Replace a stored row of the same name whose content or seed differs." };
         var json = new Option<bool>("--json") { Description = "Print the row as JSON." };
+        var policy = new Option<string?>("--policy") { Description = "Instead of outputs: generate on the farm's eval-805 with 'sft' (trained or cached) or a policy checkpoint folder, at AlpacaFarm's evaluation decoding (temperature 0.7, top-p 0.9), then score.", HelpName = "sft|DIR" };
+        var training = new FarmTrainingOptions();
         var command = new Command("evaluate",
             "Score a submission against the reference outputs and store it on its board. Columns as AlpacaEval: win_rate = 100·mean(p−1) with draws at 1.5, " +
             "standard_error = 100·SEM, counts, discrete_win_rate, avg_length (code points), and length_controlled_winrate: AlpacaEval 2's GLM " +
             "(tanh of the standardised length difference plus a model term, L1 logistic regression, 5-fold CV) without the instruction-difficulty " +
             "term and the gamed-baseline regularisation, whose tables are not supplied.")
         {
-            outputs, annotations, reference, annotators, name, seed, replace, json,
+            outputs, annotations, policy, reference, annotators, name, seed, replace, json, training.Recipe, training.Threads,
         };
         command.Validators.Add(result =>
         {
-            var hasOutputs = result.GetValue(outputs) is not null;
-            var hasAnnotations = result.GetValue(annotations) is not null;
-            if (hasOutputs == hasAnnotations) result.AddError("give exactly one of --outputs and --annotations.");
-            else if (hasOutputs && result.GetValue(reference) is null) result.AddError("--outputs needs --reference FILE|farm.");
+            var given = new[] { result.GetValue(outputs) is not null, result.GetValue(annotations) is not null, result.GetValue(policy) is not null };
+            if (given.Count(g => g) != 1) result.AddError("give exactly one of --outputs, --annotations and --policy.");
+            else if (given[0] && result.GetValue(reference) is null) result.AddError("--outputs needs --reference FILE|farm.");
+            else if (given[2] && result.GetValue(reference) is not (null or "farm")) result.AddError("--policy generates on the farm's eval-805: --reference farm or nothing.");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             EvaluationReport report;
-            if (parse.GetValue(annotations) is { } annotationsFile)
+            if (parse.GetValue(policy) is { } policyName)
+            {
+                var request = new EvaluatePolicy(policyName, parse.GetValue(training.Recipe)!, parse.GetValue(seed), parse.GetValue(annotators), parse.GetValue(name),
+                    parse.GetValue(replace), parse.GetValue(training.Threads));
+                var result = await TrainingProgressView.RunAsync(cli.Console.Ansi, progress => mediator.Send(request with { Progress = progress }, cancellationToken).AsTask());
+                cli.Console.Error.WriteLine($"outputs written to {result.OutputsFile} (temperature {result.Decoding.Temperature}, top-p {result.Decoding.TopP}, seed {result.Decoding.Seed})");
+                report = result.Evaluation;
+            }
+            else if (parse.GetValue(annotations) is { } annotationsFile)
             {
                 report = await mediator.Send(new ImportAnnotations(annotationsFile.FullName, parse.GetValue(name), parse.GetValue(replace)), cancellationToken);
             }

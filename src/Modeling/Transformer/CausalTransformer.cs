@@ -57,9 +57,18 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var past = cache?.Length ?? 0;
         var length = inputIds.shape[1];
-        if (past + length > Config.MaxSequenceLength)
-            throw new ArgumentException($"sequence of {past + length} tokens exceeds the model's maximum of {Config.MaxSequenceLength}");
-        positions ??= torch.arange(past, past + length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        // A padded batch may be wider than the model's maximum (long prompts beside long responses); what must fit is each
+        // row's own positions, which index the position embedding.
+        if (positions is null)
+        {
+            if (past + length > Config.MaxSequenceLength)
+                throw new ArgumentException($"sequence of {past + length} tokens exceeds the model's maximum of {Config.MaxSequenceLength}");
+            positions = torch.arange(past, past + length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        }
+        else if (positions.max().item<long>() >= Config.MaxSequenceLength)
+        {
+            throw new ArgumentException($"a sequence exceeds the model's maximum of {Config.MaxSequenceLength} tokens");
+        }
         var x = token_embedding.forward(inputIds) + position_embedding.forward(positions);
         var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
         for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, cache, i);

@@ -1,0 +1,74 @@
+using AlpacaFarm.Abstractions.Preferences;
+using AlpacaFarm.Application.Annotators;
+using AlpacaFarm.Application.Configuration;
+using AlpacaFarm.Evaluation.Annotators;
+using AlpacaFarm.Evaluation.Outputs;
+using AlpacaFarm.Evaluation.Scoring;
+using AlpacaFarm.Evaluation.Sets;
+using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Simulation;
+
+namespace AlpacaFarm.Application.Evaluation;
+
+/// <summary>
+/// Scores a submission's outputs on an evaluation set and stores the row on its board, in one transaction: whatever
+/// produced the outputs (a file, a trained policy). On the farm's set it adds the gold win-rate.
+/// </summary>
+public sealed class SubmissionScorer(LeaderboardStore store)
+{
+    /// <param name="annotators">A pool name or file; null for the set's default.</param>
+    /// <param name="provenance">Where the outputs came from; the seed and world are filled in here.</param>
+    /// <param name="progress">Pairs judged so far, and the total.</param>
+    public async Task<EvaluationReport> ScoreAsync(IEvaluationSet set, AlignedOutputs outputs, string? annotators, string? name, long seed, bool replace,
+        SubmissionProvenance provenance, Action<int, int>? progress, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var pool = AnnotatorPools.Resolve(annotators ?? AnnotatorPools.DefaultFor(set));
+        var present = Enumerable.Range(0, set.Items.Count).Where(i => outputs.ByItem[i] is not null).ToList();
+        name ??= outputs.ByItem[present[0]]!.Generator;
+        var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
+        var content = ContentHash.Pairs(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output)));
+
+        if (store.FindSubmission(board.Id, name) is { } stored)
+        {
+            var same = stored.ContentSha256 == content && stored.Seed == seed;
+            // A stored row with pairs that failed to be judged is completed by a re-run: only those pairs are asked.
+            if (same && stored.Aggregate.NTotal == present.Count)
+                return new EvaluationReport(board, name, SaveOutcome.Unchanged, stored.Aggregate, 0, outputs.Warnings);
+            if (!same && !replace) throw new SubmissionConflictException(board.Id, name, stored.ContentSha256, stored.Seed, content, seed);
+            replace = true;
+        }
+
+        var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed,
+            progress is null ? null : new ProgressRelay<int>(done => progress(done, present.Count)));
+        var labels = await service.AnnotateAsync(
+            present.Select(i => new PreferenceQuery(set.Items[i].Instruction, set.Items[i].ReferenceOutput, outputs.ByItem[i]!.Output)).ToList(),
+            cancellationToken);
+        var preferences = labels.Select(label => double.IsNaN(label.Preference) ? (double?)null : label.Preference).ToList();
+        var card = Scorecard.Compute(preferences,
+            present.Select(i => outputs.ByItem[i]!.Output).ToList(),
+            present.Select(i => set.Items[i].ReferenceOutput).ToList());
+        var gold = set is FarmEvalSet
+            ? FarmStats.GoldWinRate(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output, set.Items[i].ReferenceOutput)))
+            : null;
+        var aggregate = Aggregates.From(card, provenance.Mode) with { GoldWinRate = gold?.WinRate, GoldStandardError = gold?.StandardError };
+
+        var record = new EvaluationRecord(
+            board, name, content, provenance with { Seed = seed, World = gold?.WorldVersion },
+            present.Select(i => new SubmittedOutput(i, set.Items[i].Instruction, outputs.ByItem[i]!.Output, outputs.ByItem[i]!.Generator,
+                outputs.ByItem[i]!.Dataset ?? set.Items[i].Dataset)).ToList(),
+            present.Select((item, row) => new AnnotationRecord(item, set.Items[item].Instruction, preferences[row], labels[row].AnnotatorId,
+                labels[row].Price, labels[row].TimeSeconds)).ToList(),
+            aggregate, started, DateTimeOffset.UtcNow,
+            labels.Sum(label => label.Price), labels.Sum(label => label.TimeSeconds), service.AnnotatorCalls);
+        var outcome = store.Save(record, replace);
+        var failed = preferences.Count(preference => preference is null);
+        var warnings = failed == 0 ? outputs.Warnings
+            : [.. outputs.Warnings, $"{failed} pairs could not be judged and are left out of n_total; evaluate again to retry them (the others are cached)"];
+        return new EvaluationReport(board, name, outcome, aggregate, service.AnnotatorCalls, warnings);
+    }
+
+    /// <summary>The evaluation set a --reference value names: "farm" or a reference file.</summary>
+    public static IEvaluationSet LoadSet(string reference) =>
+        reference == FarmEvalSet.SetId ? FarmEvalSet.Load() : ReferenceFileSet.Load(reference);
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Compute;
+using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Abstractions.Preferences;
+using AlpacaFarm.Abstractions.Randomness;
+using AlpacaFarm.Application.Configuration;
+using AlpacaFarm.Application.Evaluation;
+using AlpacaFarm.Evaluation.Annotators;
+using AlpacaFarm.Evaluation.Preferences;
+using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Policies;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
+using AlpacaFarm.Simulation;
+
+namespace AlpacaFarm.Application.Training;
+
+/// <summary>What training produced, or found cached.</summary>
+/// <param name="Reused">True when the artifact came from the cache and nothing was trained.</param>
+/// <param name="Metrics">Recorded with the artifact (losses, accuracies, tokens/s), so a reuse reports them too.</param>
+public sealed record TrainedArtifact(ArtifactHandle Handle, bool Reused, TimeSpan Wall, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>
+/// The farm's shared models, trained once and cached under the home's artifacts folder: the SFT policy (trained on
+/// the demonstrator's sft split) and the proxy reward model (trained on SFT sample pairs of the preference split,
+/// labelled by the training pool with 25% flips). Every artifact is keyed by world version, split, recipe, seed
+/// and trainer code version, so a change in any of them trains anew.
+/// </summary>
+public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
+{
+    private const string MetricsFile = "metrics.json";
+
+    private ArtifactCache Cache { get; } = new(Path.Combine(home.Path, "artifacts"));
+
+    public TrainedArtifact Sft(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    {
+        var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", recipe.ToJson(), seed, SftTrainer.CodeVersion);
+        return Build(ArtifactKind.Policy, key, folder =>
+        {
+            TorchDevice.Apply(compute);
+            var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
+            var splits = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed);
+            using var model = new CausalTransformer(recipe.Model(tokenizer.VocabularySize), TorchSeeding.Generator("sft-init", recipe.Name, seed));
+            var result = new SftTrainer(model, tokenizer, recipe.Sft with { Seed = seed }).Train(
+                splits.Sft.Select(demo => new SftExample(demo.Instruction, demo.Output)).ToList(),
+                Stage(progress, "training SFT"), cancellationToken);
+            Checkpoint.SavePolicy(model, tokenizer, folder, SftTrainer.CodeVersion);
+            return new Dictionary<string, double>
+            {
+                ["first_loss"] = result.Losses[0], ["final_loss"] = result.Losses[^1], ["steps"] = result.Steps, ["tokens_per_second"] = result.TokensPerSecond,
+            };
+        });
+    }
+
+    /// <summary>
+    /// The shared preference data: two SFT samples per preference-split instruction, labelled by the farm's training
+    /// pool (label noise p = 0.25) through the annotation cache.
+    /// </summary>
+    public TrainedArtifact PreferenceData(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    {
+        var sft = Sft(recipe, seed, compute, progress, cancellationToken);
+        var pool = FarmPool.Create();
+        var labelling = $"pool={pool.ConfigurationHash};p={LabelNoise.Training.FlipProbability};sft={sft.Handle.ContentSha256}";
+        var key = new ArtifactKey(FarmWorld.WorldVersion, $"preference/{recipe.Sizes.Preference}", recipe.ToJson() + labelling, seed, PreferenceDataset.CodeVersion);
+        return Build(ArtifactKind.PreferenceData, key, folder =>
+        {
+            var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed).Preference.Select(item => item.Instruction).ToList();
+            using var policy = TorchPolicy.Open(sft.Handle, compute, "sft", recipe.GenerationBatch);
+            var outputs = Generate(policy, [.. instructions.SelectMany(instruction => new[] { instruction, instruction })],
+                new DecodingOptions(1.0, 1.0, recipe.MaxSequenceLength, seed), recipe.GenerationBatch, Stage(progress, "sampling pairs from SFT"), cancellationToken);
+            var pairs = instructions.Select((instruction, i) => new PreferenceQuery(instruction, outputs[2 * i], outputs[2 * i + 1])).ToList();
+            progress?.Report(new TrainingStage("labelling pairs (training pool, 25% flips)", 0, pairs.Count));
+            var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed, noise: LabelNoise.Training);
+            var rows = PreferenceDataset.LabelAsync(pairs, service, cancellationToken).GetAwaiter().GetResult();
+            PreferenceDataset.Write(folder, rows, labelling);
+            return new Dictionary<string, double> { ["pairs"] = rows.Count, ["annotator_calls"] = service.AnnotatorCalls };
+        });
+    }
+
+    /// <summary>The proxy reward model: the SFT backbone plus a scalar head, trained on the shared preference data.</summary>
+    public TrainedArtifact RewardModel(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    {
+        var sft = Sft(recipe, seed, compute, progress, cancellationToken);
+        var data = PreferenceData(recipe, seed, compute, progress, cancellationToken);
+        var key = new ArtifactKey(FarmWorld.WorldVersion, $"reward/{recipe.Sizes.Preference}",
+            recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256}", seed, RewardTrainer.CodeVersion);
+        return Build(ArtifactKind.RewardModel, key, folder =>
+        {
+            TorchDevice.Apply(compute);
+            var rows = PreferenceDataset.Read(data.Handle).ToList();
+            KeyedRandom.Create("reward-held-out", recipe.Name, seed).Shuffle(rows);
+            var heldOut = rows.Take(recipe.HeldOutPairs).ToList();
+            var train = rows.Skip(recipe.HeldOutPairs).ToList();
+            var (policy, tokenizer) = Checkpoint.LoadPolicy(sft.Handle);
+            using var backbone = policy;
+            using var model = new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed));
+            model.CopyBackboneFrom(backbone);
+            var trainer = new RewardTrainer(model, tokenizer, recipe.Reward with { Seed = seed });
+            var result = trainer.Train(Examples(train), Examples(heldOut), Stage(progress, "training the reward model"), cancellationToken);
+            Checkpoint.SaveRewardModel(model, tokenizer, folder, RewardTrainer.CodeVersion);
+
+            // Accuracy on the noisy training labels (what it was trained toward), on the pool's noiseless labels and on gold.
+            progress?.Report(new TrainingStage("measuring held-out accuracy", 0, heldOut.Count));
+            var clean = new PoolPreferenceService(FarmPool.Create(), new StoreAnnotationCache(store), seed)
+                .AnnotateAsync([.. heldOut.Select(row => new PreferenceQuery(row.Instruction, row.Output1, row.Output2))], cancellationToken)
+                .GetAwaiter().GetResult();
+            var scores = model.Score(tokenizer, [.. heldOut.SelectMany(row => new[] { (row.Instruction, row.Output1), (row.Instruction, row.Output2) })]);
+            double Agreement(Func<int, double> preference) => Enumerable.Range(0, heldOut.Count)
+                .Where(i => preference(i) != 1.5 && scores[2 * i] != scores[2 * i + 1])
+                .Average(i => (preference(i) < 1.5) == (scores[2 * i] > scores[2 * i + 1]) ? 1.0 : 0.0);
+            return new Dictionary<string, double>
+            {
+                ["held_out_pairs"] = heldOut.Count,
+                ["accuracy_noisy_labels"] = result.HeldOutAccuracy,
+                ["accuracy_noiseless_pool"] = Agreement(i => clean[i].Preference),
+                ["accuracy_gold"] = Agreement(i =>
+                {
+                    var (a, b) = (FarmGold.Score(heldOut[i].Instruction, heldOut[i].Output1), FarmGold.Score(heldOut[i].Instruction, heldOut[i].Output2));
+                    return a > b ? 1 : a < b ? 2 : 1.5;
+                }),
+                ["final_loss"] = result.Training.Losses[^1],
+                ["tokens_per_second"] = result.Training.TokensPerSecond,
+            };
+        });
+    }
+
+    /// <summary>Outputs of a policy for the prompts, in order, in batches that report progress.</summary>
+    public static IReadOnlyList<string> Generate(IPolicy policy, IReadOnlyList<string> prompts, DecodingOptions decoding, int batch,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var outputs = new List<string>(prompts.Count);
+        var clock = Stopwatch.StartNew();
+        foreach (var chunk in prompts.Chunk(batch * 4))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outputs.AddRange(policy.GenerateAsync(new GenerationRequest(chunk, decoding), cancellationToken).GetAwaiter().GetResult().Outputs);
+            progress?.Report(new TrainingProgress(outputs.Count, prompts.Count, double.NaN, double.NaN, outputs.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+        }
+        return outputs;
+    }
+
+    private TrainedArtifact Build(ArtifactKind kind, ArtifactKey key, Func<string, Dictionary<string, double>> create)
+    {
+        var clock = Stopwatch.StartNew();
+        if (Cache.TryGet(kind, key) is { } cached) return new TrainedArtifact(cached, true, TimeSpan.Zero, ReadMetrics(cached.Path));
+        var handle = Cache.GetOrCreate(kind, key, folder => File.WriteAllText(Path.Combine(folder, MetricsFile), JsonSerializer.Serialize(create(folder))));
+        return new TrainedArtifact(handle, false, clock.Elapsed, ReadMetrics(handle.Path));
+    }
+
+    private static Dictionary<string, double> ReadMetrics(string folder) =>
+        JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(folder, MetricsFile)))!;
+
+    private static List<PreferenceExample> Examples(IEnumerable<LabelledPair> rows) =>
+        [.. rows.Where(row => row.Preference != 1.5)
+            .Select(row => row.Preference < 1.5 ? new PreferenceExample(row.Instruction, row.Output1, row.Output2) : new PreferenceExample(row.Instruction, row.Output2, row.Output1))];
+
+    /// <summary>Training or generation progress, labelled with its stage.</summary>
+    public static IProgress<TrainingProgress>? Stage(IProgress<TrainingStage>? progress, string stage) =>
+        progress is null ? null : new ProgressRelay<TrainingProgress>(update => progress.Report(new TrainingStage(stage, update.Step, update.TotalSteps, update)));
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using AlpacaFarm.Application.Configuration;
+using AlpacaFarm.Application.Training;
+using Spectre.Console;
+
+namespace AlpacaFarm.Host.Output;
+
+/// <summary>
+/// Shows long farm jobs: a progress bar per stage with loss, tokens/s and ETA on a terminal; on a pipe or in a log,
+/// a line when a stage starts and then every tenth of it, so output stays readable.
+/// </summary>
+public static class TrainingProgressView
+{
+    public static async Task<T> RunAsync<T>(IAnsiConsole console, Func<IProgress<TrainingStage>, Task<T>> work)
+    {
+        if (!console.Profile.Capabilities.Interactive) return await work(Lines(console));
+        return await console.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                return await work(new ProgressRelay<TrainingStage>(stage =>
+                {
+                    if (!tasks.TryGetValue(stage.Stage, out var task))
+                        tasks[stage.Stage] = task = context.AddTask(Markup.Escape(stage.Stage), maxValue: Math.Max(1, stage.Total));
+                    task.MaxValue = Math.Max(1, stage.Total);
+                    task.Value = stage.Step;
+                    task.Description = Markup.Escape(Describe(stage));
+                }));
+            });
+    }
+
+    private static IProgress<TrainingStage> Lines(IAnsiConsole console)
+    {
+        var (current, printedTenth) = ("", -1);
+        return new ProgressRelay<TrainingStage>(stage =>
+        {
+            var tenth = stage.Total > 0 ? 10 * stage.Step / stage.Total : 0;
+            if (stage.Stage == current && tenth == printedTenth) return;
+            (current, printedTenth) = (stage.Stage, tenth);
+            console.WriteLine($"{Describe(stage)}: {stage.Step}/{stage.Total}");
+        });
+    }
+
+    private static string Describe(TrainingStage stage)
+    {
+        var text = stage.Stage;
+        if (stage.Training is { } training)
+        {
+            if (double.IsFinite(training.Loss)) text += $" · loss {training.Loss.ToString("F3", CultureInfo.InvariantCulture)}";
+            if (double.IsFinite(training.TokensPerSecond) && !double.IsFinite(training.Loss))
+                text += $" · {training.TokensPerSecond.ToString("F1", CultureInfo.InvariantCulture)} outputs/s";
+            else if (double.IsFinite(training.TokensPerSecond))
+                text += $" · {training.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture)} tok/s";
+        }
+        return text;
+    }
+}

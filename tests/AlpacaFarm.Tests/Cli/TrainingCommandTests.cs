@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace AlpacaFarm.Tests.Cli;
+
+/// <summary>sft, reward-model and evaluate --policy on the tiny recipe: real TorchSharp training, cached artifacts.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class TrainingCommandTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("alpacafarm-training-").FullName;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    [Fact]
+    public async Task Sft_trains_once_then_comes_from_the_cache()
+    {
+        var first = await Run("sft", "--recipe", "tiny", "--threads", "1");
+        var second = await Run("sft", "--recipe", "tiny", "--threads", "1");
+        var otherSeed = await Run("sft", "--recipe", "tiny", "--threads", "1", "--seed", "1");
+
+        Assert.Contains("SFT policy: trained in", first);
+        Assert.Contains("final_loss", first);
+        Assert.Contains("SFT policy: reused from the cache", second);
+        Assert.Contains("SFT policy: trained in", otherSeed);
+        Assert.Equal(Path(first), Path(second));
+        Assert.NotEqual(Path(first), Path(otherSeed));
+    }
+
+    [Fact]
+    public async Task Reward_model_reports_accuracy_on_noisy_noiseless_and_gold_labels()
+    {
+        var first = await Run("reward-model", "--recipe", "tiny", "--threads", "1");
+        var again = await Run("reward-model", "--recipe", "tiny", "--threads", "1");
+
+        foreach (var metric in new[] { "accuracy_noisy_labels", "accuracy_noiseless_pool", "accuracy_gold", "pairs 96" }) Assert.Contains(metric, first);
+        Assert.Contains("reward model: trained in", first);
+        Assert.Contains("reward model: reused from the cache", again);
+        Assert.Contains("preference data: reused from the cache", again);
+    }
+
+    [Fact]
+    public async Task Evaluating_the_sft_policy_generates_on_eval_805_and_reports_gold()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--policy", "sft", "--recipe", "tiny", "--threads", "1", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var row = JsonDocument.Parse(result.Out).RootElement;
+        Assert.Equal(805, row.GetProperty("n_total").GetInt32());
+        Assert.Equal("minimal", row.GetProperty("mode").GetString());
+        Assert.InRange(row.GetProperty("gold_win_rate").GetDouble(), 0, 50); // an untrained-size model is worse than the reference
+        var outputs = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(_home, "outputs", "farm-sft-tiny.json"))).RootElement;
+        Assert.Equal(805, outputs.GetArrayLength());
+        Assert.Equal("farm-sft-tiny", outputs[0].GetProperty("generator").GetString());
+        Assert.Contains("temperature 0.7, top-p 0.9", result.Error);
+    }
+
+    [Fact]
+    public async Task A_policy_on_a_real_text_reference_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--policy", "sft", "--reference", SharedData.Reference);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--policy generates on the farm's eval-805", result.Error);
+    }
+
+    private async Task<string> Run(params string[] args)
+    {
+        var result = await CliRunner.RunAsync([.. args, "--home", _home]);
+        Assert.True(result.ExitCode == 0, result.Error);
+        return result.Out;
+    }
+
+    private static string Path(string output) => output.Split('\n').First(line => line.Contains("artifacts")).Trim();
+}
