@@ -35,6 +35,12 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 {
     private const string MetricsFile = "metrics.json";
 
+    /// <summary>How held-out pairs are chosen; part of the reward model's key.</summary>
+    private const string HeldOutSplit = "held-out=by-instruction";
+
+    /// <summary>Most new tokens of a sampled preference-pair output.</summary>
+    private const int PairTokens = 48;
+
     private ArtifactCache Cache { get; } = new(Path.Combine(home.Path, "artifacts"));
 
     public TrainedArtifact Sft(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
@@ -71,8 +77,10 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         {
             var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed).Preference.Select(item => item.Instruction).ToList();
             using var policy = TorchPolicy.Open(sft.Handle, compute, "sft", recipe.GenerationBatch);
+            // Temperature 1 for diverse pairs; the cap stops the few rambling samples from holding up their whole batch
+            // (the world's answers are far shorter).
             var outputs = Generate(policy, [.. instructions.SelectMany(instruction => new[] { instruction, instruction })],
-                new DecodingOptions(1.0, 1.0, recipe.MaxSequenceLength, seed), recipe.GenerationBatch, Stage(progress, "sampling pairs from SFT"), cancellationToken);
+                new DecodingOptions(1.0, 1.0, PairTokens, seed), recipe.GenerationBatch, Stage(progress, "sampling pairs from SFT"), cancellationToken);
             var pairs = instructions.Select((instruction, i) => new PreferenceQuery(instruction, outputs[2 * i], outputs[2 * i + 1])).ToList();
             progress?.Report(new TrainingStage("labelling pairs (training pool, 25% flips)", 0, pairs.Count));
             var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed, noise: LabelNoise.Training);
@@ -88,14 +96,11 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         var sft = Sft(recipe, seed, compute, progress, cancellationToken);
         var data = PreferenceData(recipe, seed, compute, progress, cancellationToken);
         var key = new ArtifactKey(FarmWorld.WorldVersion, $"reward/{recipe.Sizes.Preference}",
-            recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256}", seed, RewardTrainer.CodeVersion);
+            recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256};{HeldOutSplit}", seed, RewardTrainer.CodeVersion);
         return Build(ArtifactKind.RewardModel, key, folder =>
         {
             TorchDevice.Apply(compute);
-            var rows = PreferenceDataset.Read(data.Handle).ToList();
-            KeyedRandom.Create("reward-held-out", recipe.Name, seed).Shuffle(rows);
-            var heldOut = rows.Take(recipe.HeldOutPairs).ToList();
-            var train = rows.Skip(recipe.HeldOutPairs).ToList();
+            var (train, heldOut) = SplitByInstruction(PreferenceDataset.Read(data.Handle), recipe, seed);
             var (policy, tokenizer) = Checkpoint.LoadPolicy(sft.Handle);
             using var backbone = policy;
             using var model = new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed));
@@ -154,6 +159,27 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 
     private static Dictionary<string, double> ReadMetrics(string folder) =>
         JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(folder, MetricsFile)))!;
+
+    /// <summary>
+    /// Held-out pairs are whole instructions: the world repeats instructions, SFT samples of one instruction often
+    /// coincide, and the label noise is keyed on the pair, so a pair split alone would leak memorised coin flips
+    /// into the held-out accuracy.
+    /// </summary>
+    private static (List<LabelledPair> Train, List<LabelledPair> HeldOut) SplitByInstruction(IReadOnlyList<LabelledPair> rows, FarmRecipe recipe, long seed)
+    {
+        var instructions = rows.Select(row => row.Instruction).Distinct(StringComparer.Ordinal).ToArray();
+        KeyedRandom.Create("reward-held-out", recipe.Name, seed).Shuffle(instructions);
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        var perInstruction = rows.GroupBy(row => row.Instruction, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
+        foreach (var instruction in instructions)
+        {
+            if (count >= recipe.HeldOutPairs) break;
+            held.Add(instruction);
+            count += perInstruction[instruction];
+        }
+        return (rows.Where(row => !held.Contains(row.Instruction)).ToList(), rows.Where(row => held.Contains(row.Instruction)).ToList());
+    }
 
     private static List<PreferenceExample> Examples(IEnumerable<LabelledPair> rows) =>
         [.. rows.Where(row => row.Preference != 1.5)
