@@ -49,7 +49,7 @@ public static class EvaluateCommand
             {
                 var request = new EvaluatePolicy(policyName, parse.GetValue(training.Recipe)!, parse.GetValue(seed), parse.GetValue(annotators), parse.GetValue(name),
                     parse.GetValue(replace), parse.GetValue(training.Threads));
-                var result = await TrainingProgressView.RunAsync(cli.Console.Ansi, progress => mediator.Send(request with { Progress = progress }, cancellationToken).AsTask());
+                var result = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(request with { Progress = progress }, cancellationToken).AsTask());
                 cli.Console.Error.WriteLine($"outputs written to {result.OutputsFile} (temperature {result.Decoding.Temperature}, top-p {result.Decoding.TopP}, seed {result.Decoding.Seed})");
                 report = result.Evaluation;
             }

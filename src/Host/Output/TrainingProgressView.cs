@@ -1,19 +1,21 @@
 using System.Globalization;
 using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Application.Training;
+using AlpacaFarm.Host.Cli;
 using Spectre.Console;
 
 namespace AlpacaFarm.Host.Output;
 
 /// <summary>
 /// Shows long farm jobs: a progress bar per stage with loss, tokens/s and ETA on a terminal; on a pipe or in a log,
-/// a line when a stage starts and then every tenth of it, so output stays readable.
+/// a line on standard error when a stage starts and then every tenth of it, so standard output stays clean (JSON).
 /// </summary>
 public static class TrainingProgressView
 {
-    public static async Task<T> RunAsync<T>(IAnsiConsole console, Func<IProgress<TrainingStage>, Task<T>> work)
+    public static async Task<T> RunAsync<T>(CliConsole cli, Func<IProgress<TrainingStage>, Task<T>> work)
     {
-        if (!console.Profile.Capabilities.Interactive) return await work(Lines(console));
+        var console = cli.Ansi;
+        if (!console.Profile.Capabilities.Interactive) return await work(Lines(cli.Error));
         return await console.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
@@ -30,7 +32,7 @@ public static class TrainingProgressView
             });
     }
 
-    private static IProgress<TrainingStage> Lines(IAnsiConsole console)
+    private static IProgress<TrainingStage> Lines(TextWriter log)
     {
         var (current, printedTenth) = ("", -1);
         return new ProgressRelay<TrainingStage>(stage =>
@@ -38,7 +40,7 @@ public static class TrainingProgressView
             var tenth = stage.Total > 0 ? 10 * stage.Step / stage.Total : 0;
             if (stage.Stage == current && tenth == printedTenth) return;
             (current, printedTenth) = (stage.Stage, tenth);
-            console.WriteLine($"{Describe(stage)}: {stage.Step}/{stage.Total}");
+            log.WriteLine($"{Describe(stage)}: {stage.Step}/{stage.Total}");
         });
     }
 
