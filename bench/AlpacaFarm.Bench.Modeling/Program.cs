@@ -48,10 +48,21 @@ if (only.Contains("train"))
 {
     var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * (steps + 4) + 512, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
     var fitted = splits.Sft.Select(d => Bench.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
-    var fp32 = Bench.Train(config, tokenizer, fitted, steps, bf16: false);
-    rows.Add(("fp32 training, default policy, batch 32", $"{fp32.RealTokensPerSecond:F0} tok/s", $"{steps} steps, final loss {fp32.FinalLoss:F4}"));
+    var measures = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32, MatmulPrecision.Bf16Mixed]);
+    var (fp32, bf16) = (measures[0], measures[1]);
+    rows.Add(("fp32 training, default policy, batch 32", $"{fp32.RealTokensPerSecond:F0} tok/s", $"{steps} steps, final loss {fp32.FinalLoss:F5} (mean of last 20)"));
     rows.Add(("  achieved (6·N·positions + attention)", $"{fp32.GflopsPerSecond:F1} GFLOP/s",
         $"{fp32.GflopsPerSecond / fp32Peak:P0} of fp32 peak; padding {fp32.PaddingFraction:P0}"));
+    rows.Add(("bf16-mixed training, same batches, interleaved", $"{bf16.RealTokensPerSecond:F0} tok/s",
+        $"{bf16.RealTokensPerSecond / fp32.RealTokensPerSecond:F2}× fp32; final loss {bf16.FinalLoss:F5} ({(bf16.FinalLoss / fp32.FinalLoss - 1) * 100:+0.00;-0.00}% vs fp32)"));
+}
+
+if (only.Contains("prof"))
+{
+    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * 20, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
+    var fitted = splits.Sft.Select(d => Bench.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Fp32);
+    Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Bf16Mixed);
 }
 
 if (only.Contains("gen"))
@@ -69,11 +80,15 @@ if (only.Contains("gen"))
 
 if (only.Contains("bon"))
 {
-    var (total, generate, score, samples) = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256);
-    rows.Add(("Best-of-16 over eval-805 (random-init policy + RM)", $"{total:F1} s",
-        $"generate {generate:F1} s + score {score:F1} s, {samples} samples"));
+    var fp32 = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256, MatmulPrecision.Fp32);
+    rows.Add(("Best-of-16 over eval-805 (random-init policy + RM)", $"{fp32.Total:F1} s",
+        $"generate {fp32.Generate:F1} s + score {fp32.Score:F1} s, {fp32.Best.Length * 16} samples, fp32"));
+    var bf16 = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256, MatmulPrecision.Bf16Mixed);
+    rows.Add(("Best-of-16, bf16 inference (opt-in)", $"{bf16.Total:F1} s",
+        $"generate {bf16.Generate:F1} s + score {bf16.Score:F1} s; {bf16.Total / fp32.Total:F2}× fp32 time (samples differ from fp32's)"));
 }
 
+if (rows.Count == 0) return;
 var width = rows.Max(r => r.What.Length);
 var valueWidth = rows.Max(r => r.Value.Length);
 Console.WriteLine();
@@ -124,39 +139,85 @@ internal static class Bench
         return (prompt, answer[..Math.Min(answer.Length, maxLength - prompt.Length)]);
     }
 
-    /// <summary>SFT steps as SftTrainer takes them (batch 32, AdamW schedule); 4 untimed warm-up steps first.</summary>
-    public static TrainingMeasure Train(TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, int steps, bool bf16)
+    /// <summary>
+    /// SFT steps as SftTrainer takes them (batch 32, AdamW schedule), one model per precision from the same initial weights
+    /// on the same batches, their steps interleaved; 4 untimed warm-up steps first.
+    /// </summary>
+    public static TrainingMeasure[] Train(
+        TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, int steps, MatmulPrecision[] precisions)
     {
-        _ = bf16;
-        using var model = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "sft", 0));
+        var models = precisions.Select(p => new CausalTransformer(config, TorchSeeding.Generator("bench-init", "sft", 0)) { Precision = p }).ToArray();
         var options = new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 2e-3);
-        using var schedule = new AdamWSchedule(model, options, steps + 4);
-        model.train();
+        var schedules = models.Select(m => new AdamWSchedule(m, options, steps + 4)).ToArray();
+        var clocks = models.Select(_ => new Stopwatch()).ToArray();
+        var losses = models.Select(_ => new List<double>()).ToArray();
         long real = 0;
         double flops = 0, positions = 0;
-        var losses = new List<double>();
-        var clock = new Stopwatch();
-        for (var step = 0; step < steps + 4; step++)
+        try
         {
-            var batchData = data.Skip(step * 32).Take(32).ToArray();
-            if (step == 4) clock.Start();
+            foreach (var model in models) model.train();
+            for (var step = 0; step < steps + 4; step++)
+            {
+                var batchData = data.Skip(step * 32).Take(32).ToArray();
+                for (var m = 0; m < models.Length; m++)
+                {
+                    var clock = clocks[m];
+                    if (step >= 4) clock.Start();
+                    using var scope = NewDisposeScope();
+                    var batch = SequenceBatch.Build([.. batchData.Select(d => d.Prompt)], [.. batchData.Select(d => d.Response)], tokenizer.PadId, torch.CPU);
+                    schedules[m].ZeroGrad();
+                    var loss = SftTrainer.Loss(models[m], batch);
+                    loss.backward();
+                    schedules[m].Step();
+                    losses[m].Add(loss.item<float>());
+                    clock.Stop();
+                    if (step < 4 || m > 0) continue;
+                    real += batch.RealTokens;
+                    var (b, t, r) = (batch.InputIds.shape[0], batch.InputIds.shape[1], batch.ResponseIds.shape[1]);
+                    positions += b * t;
+                    flops += 6.0 * 12 * config.Width * config.Width * config.Depth * b * t // block matmuls, forward + backward
+                             + 12.0 * config.Depth * b * t * t * config.Width             // QKᵀ and AV, forward + backward
+                             + 6.0 * config.VocabularySize * config.Width * b * r;       // tied LM head on response positions
+                }
+            }
+        }
+        finally
+        {
+            foreach (var schedule in schedules) schedule.Dispose();
+            foreach (var model in models) model.Dispose();
+        }
+        return [.. clocks.Select((clock, m) => new TrainingMeasure(
+            real / clock.Elapsed.TotalSeconds, flops / clock.Elapsed.TotalSeconds / 1e9, 1 - real / positions, losses[m].TakeLast(20).Average()))];
+    }
+
+    /// <summary>Where an SFT step's time goes (forward, backward, optimizer), printed.</summary>
+    public static void Profile(TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, MatmulPrecision precision)
+    {
+        using var model = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "sft", 0)) { Precision = precision };
+        var lastLoss = 0.0;
+        using var schedule = new AdamWSchedule(model, new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 2e-3), 20);
+        model.train();
+        double build = 0, forward = 0, backward = 0, step = 0;
+        for (var s = 0; s < 20; s++)
+        {
+            var batchData = data.Skip(s * 32).Take(32).ToArray();
             using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
             var batch = SequenceBatch.Build([.. batchData.Select(d => d.Prompt)], [.. batchData.Select(d => d.Response)], tokenizer.PadId, torch.CPU);
+            var t0 = clock.Elapsed.TotalSeconds;
             schedule.ZeroGrad();
             var loss = SftTrainer.Loss(model, batch);
+            lastLoss = loss.item<float>();
+            var t1 = clock.Elapsed.TotalSeconds;
             loss.backward();
+            var t2 = clock.Elapsed.TotalSeconds;
             schedule.Step();
-            losses.Add(loss.item<float>());
-            if (step < 4) continue;
-            real += batch.RealTokens;
-            var (b, t, r) = (batch.InputIds.shape[0], batch.InputIds.shape[1], batch.ResponseIds.shape[1]);
-            positions += b * t;
-            flops += 6.0 * 12 * config.Width * config.Width * config.Depth * b * t // block matmuls, forward + backward
-                     + 12.0 * config.Depth * b * t * t * config.Width             // QKᵀ and AV, forward + backward
-                     + 6.0 * config.VocabularySize * config.Width * b * r;       // tied LM head on response positions
+            var t3 = clock.Elapsed.TotalSeconds;
+            if (s < 4) continue;
+            (build, forward, backward, step) = (build + t0, forward + t1 - t0, backward + t2 - t1, step + t3 - t2);
+            if (s == 4) Console.WriteLine($"batch shape {batch.InputIds.shape[0]}×{batch.InputIds.shape[1]}, response width {batch.ResponseIds.shape[1]}");
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        return new TrainingMeasure(real / seconds, flops / seconds / 1e9, 1 - real / positions, losses.TakeLast(20).Average());
+        Console.WriteLine($"{precision}: last loss {lastLoss:F6}; per step (ms): build {build / 16 * 1e3:F1}, forward {forward / 16 * 1e3:F1}, backward {backward / 16 * 1e3:F1}, optimizer {step / 16 * 1e3:F1}");
     }
 
     /// <summary>Tokens/s with and without the KV cache (interleaved, median of <paramref name="reps"/>).</summary>
@@ -186,11 +247,12 @@ internal static class Bench
     }
 
     /// <summary>n samples per eval-805 instruction from a random-init policy, scored by a random-init reward model; argmax kept.</summary>
-    public static (double Total, double Generate, double Score, int Samples) BestOfN(
-        TransformerConfig config, WordTokenizer tokenizer, int n, int generationBatch, int scoreBatch)
+    public static (double Total, double Generate, double Score, string[] Best) BestOfN(
+        TransformerConfig config, WordTokenizer tokenizer, int n, int generationBatch, int scoreBatch, MatmulPrecision precision)
     {
-        using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0));
+        using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0)) { Precision = precision };
         using var reward = new RewardModel(config, TorchSeeding.Generator("bench-init", "reward", 0));
+        reward.Backbone.Precision = precision;
         var instructions = FarmEvalSet.Load().Items.Select(item => item.Instruction).ToArray();
         var prompts = instructions.SelectMany(i => Enumerable.Repeat((IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, i), n)).ToArray();
         var keys = instructions.SelectMany(i => Enumerable.Range(0, n).Select(k => k == 0 ? i : $"{i}#{k}")).ToArray();
@@ -203,7 +265,7 @@ internal static class Bench
             .Select(i => texts[i * n + Enumerable.Range(0, n).MaxBy(k => rewards[i * n + k])]).ToArray();
         var seconds = total.Elapsed.TotalSeconds;
         if (best.Length != instructions.Length) throw new InvalidOperationException("one best output per instruction");
-        return (seconds, generate, seconds - generate, prompts.Length);
+        return (seconds, generate, seconds - generate, best);
     }
 
     public static double Seconds(Action action)

@@ -16,8 +16,7 @@ public sealed record RewardTrainingResult(TrainingResult Training, double HeldOu
 public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached reward models made by older code are then rebuilt.</summary>
-    /// <remarks>2: fused scaled-dot-product attention (fp32 results equal to float tolerance, not bit for bit).</remarks>
-    public const string CodeVersion = "reward-trainer/2";
+    public const string CodeVersion = "reward-trainer/1";
 
     /// <summary>Trains <c>model</c> in place on <paramref name="train"/> and measures accuracy on <paramref name="heldOut"/>.</summary>
     public RewardTrainingResult Train(

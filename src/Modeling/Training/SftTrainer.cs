@@ -14,8 +14,7 @@ namespace AlpacaFarm.Modeling.Training;
 public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached SFT artifacts made by older code are then rebuilt.</summary>
-    /// <remarks>2: fused scaled-dot-product attention (fp32 results equal to float tolerance, not bit for bit).</remarks>
-    public const string CodeVersion = "sft-trainer/2";
+    public const string CodeVersion = "sft-trainer/1";
 
     /// <summary>Trains <c>model</c> in place; every step runs in its own dispose scope.</summary>
     public TrainingResult Train(

@@ -171,9 +171,14 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             var parts = Linear(qkv, attention_norm.forward(x), bf16).view(batch, length, 3, _heads, _headWidth).permute(2, 0, 3, 1, 4);
             Tensor queries = parts[0], keys = parts[1], values = parts[2];
             if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
-            // One fused kernel (softmax(QKᵀ/√d + mask)·V) instead of scores, masked_fill, softmax and a second matmul.
-            var attended = nn.functional.scaled_dot_product_attention(queries, keys, values, allowed)
-                .transpose(1, 2).reshape(batch, length, width);
+            // Written out rather than scaled_dot_product_attention: at these sizes (≤ 96 positions, head width 48) libtorch's
+            // fused CPU kernel measured slower, forward and backward, in fp32 and much slower in bf16 backward. In bf16 the
+            // two matmuls run in bf16 and the softmax in fp32.
+            var scores = queries.matmul(keys.transpose(-2, -1)) / Math.Sqrt(_headWidth);
+            if (bf16) scores = scores.to(ScalarType.Float32);
+            var weights = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity).softmax(-1);
+            if (bf16) weights = weights.to(ScalarType.BFloat16);
+            var attended = weights.matmul(values).transpose(1, 2).reshape(batch, length, width);
             // The residual stream stays fp32: fp32 + bf16 promotes to fp32.
             x = x + Linear(attention_projection, attended, bf16);
             x = x + Linear(mlp_projection, nn.functional.gelu(Linear(mlp_in, mlp_norm.forward(x), bf16)), bf16);
