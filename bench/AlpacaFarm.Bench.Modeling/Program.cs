@@ -71,6 +71,8 @@ if (only.Contains("gen"))
     var prompts = FarmEvalSet.Load().Items
         .Select(item => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, item.Instruction))
         .Where(p => p.Count <= config.MaxSequenceLength - 64).Take(64).ToArray();
+    var (preallocated, concatenating) = Bench.CacheDecode(policy, prompts, steps: 64, reps: 3);
+    rows.Add(("decode loop, batch 64, preallocated KV cache", $"{preallocated:F0} tok/s", $"{concatenating:F0} tok/s concatenating: {preallocated / concatenating:F2}×"));
     foreach (var (batch, reps) in new[] { (1, 5), (16, 3), (64, 2) })
     {
         var (kv, full) = Bench.Generation(policy, tokenizer, prompts[..batch], reps);
@@ -218,6 +220,41 @@ internal static class Bench
             if (s == 4) Console.WriteLine($"batch shape {batch.InputIds.shape[0]}×{batch.InputIds.shape[1]}, response width {batch.ResponseIds.shape[1]}");
         }
         Console.WriteLine($"{precision}: last loss {lastLoss:F6}; per step (ms): build {build / 16 * 1e3:F1}, forward {forward / 16 * 1e3:F1}, backward {backward / 16 * 1e3:F1}, optimizer {step / 16 * 1e3:F1}");
+    }
+
+    /// <summary>
+    /// A bare greedy decode loop (model.Hidden + Logits + argmax) over equal-length prompts, with the preallocated and the
+    /// concatenating KV cache, interleaved: tokens/s of each (median).
+    /// </summary>
+    public static (double Preallocated, double Concatenating) CacheDecode(CausalTransformer model, IReadOnlyList<int>[] prompts, int steps, int reps)
+    {
+        var width = prompts.Min(p => p.Count);
+        var ids = prompts.SelectMany(p => p.Take(width).Select(i => (long)i)).ToArray();
+        double Run(bool preallocate)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = torch.inference_mode();
+            using var cache = preallocate ? new KvCache(model.Config.Depth, width + steps) : new KvCache(model.Config.Depth);
+            var input = torch.tensor(ids, [prompts.Length, width]);
+            return Seconds(() =>
+            {
+                for (var step = 0; step < steps; step++)
+                {
+                    using var stepScope = NewDisposeScope();
+                    var hidden = model.Hidden(input, cache: cache);
+                    input = model.Logits(hidden.select(1, -1)).argmax(-1).unsqueeze(1).MoveToOuterDisposeScope();
+                }
+            });
+        }
+        model.eval();
+        Run(true);
+        var (a, b) = (new List<double>(), new List<double>());
+        for (var rep = 0; rep < reps; rep++)
+        {
+            a.Add(prompts.Length * steps / Run(true));
+            b.Add(prompts.Length * steps / Run(false));
+        }
+        return (Median(a), Median(b));
     }
 
     /// <summary>Tokens/s with and without the KV cache (interleaved, median of <paramref name="reps"/>).</summary>
