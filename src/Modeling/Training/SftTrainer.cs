@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace AlpacaFarm.Modeling.Training;
 
-/// <summary>Supervised fine-tuning: next-token cross-entropy on the response tokens only (end-of-sequence included).</summary>
+/// <summary>
+/// Supervised fine-tuning: next-token cross-entropy on the response tokens only (end-of-sequence included). The model
+/// trains in <see cref="TrainingOptions.Precision"/> and gets its own precision back afterwards.
+/// </summary>
 public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached SFT artifacts made by older code are then rebuilt.</summary>
@@ -25,21 +28,30 @@ public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, Tr
         var losses = new List<double>(totalSteps);
         var clock = Stopwatch.StartNew();
         long tokens = 0;
+        var precision = model.Precision;
+        model.Precision = options.Precision;
         model.train();
-        foreach (var indices in Examples.Batches(fitted.Length, options, "sft-order", totalSteps))
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var batch = SequenceBatch.Build(
-                [.. indices.Select(i => fitted[i].Prompt)], [.. indices.Select(i => fitted[i].Response)], tokenizer.PadId, device);
-            var rate = schedule.LearningRate;
-            schedule.ZeroGrad();
-            var loss = Loss(model, batch);
-            loss.backward();
-            schedule.Step();
-            losses.Add(loss.item<float>());
-            tokens += batch.RealTokens;
-            Report(progress, schedule, losses, rate, tokens, clock);
+            foreach (var indices in Examples.Batches(fitted.Length, options, "sft-order", totalSteps))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var batch = SequenceBatch.Build(
+                    [.. indices.Select(i => fitted[i].Prompt)], [.. indices.Select(i => fitted[i].Response)], tokenizer.PadId, device);
+                var rate = schedule.LearningRate;
+                schedule.ZeroGrad();
+                var loss = Loss(model, batch);
+                loss.backward();
+                schedule.Step();
+                losses.Add(loss.item<float>());
+                tokens += batch.RealTokens;
+                Report(progress, schedule, losses, rate, tokens, clock);
+            }
+        }
+        finally
+        {
+            model.Precision = precision;
         }
         model.eval();
         return new TrainingResult(losses, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using AlpacaFarm.Modeling.Transformer;
+
 namespace AlpacaFarm.Modeling.Training;
 
 /// <summary>Optimisation settings shared by the trainers.</summary>
@@ -11,6 +14,11 @@ namespace AlpacaFarm.Modeling.Training;
 /// <param name="Seed">Run seed: the example order of each epoch is KeyedRandom(purpose, "epoch N", seed).</param>
 /// <param name="MaxSteps">Stops after this many steps when positive.</param>
 /// <param name="ProgressEvery">Reports progress every this many steps (and at the last).</param>
+/// <param name="Precision">
+/// The matmul number format during training: fp32 (default) or bf16 mixed precision (bf16 matmuls from fp32 master
+/// weights; optimizer state, LayerNorms and the loss stay fp32). Written to JSON only when not fp32, so the artifact keys
+/// of fp32 runs are what they were, and bf16 artifacts never share a key with fp32 ones.
+/// </param>
 public sealed record TrainingOptions(
     int Epochs = 3,
     int BatchSize = 16,
@@ -21,7 +29,8 @@ public sealed record TrainingOptions(
     double MaxGradNorm = 1.0,
     long Seed = 0,
     int MaxSteps = 0,
-    int ProgressEvery = 10)
+    int ProgressEvery = 10,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MatmulPrecision Precision = MatmulPrecision.Fp32)
 {
     /// <summary>Null when usable, else why not.</summary>
     public string? Problem() =>
@@ -34,6 +43,7 @@ public sealed record TrainingOptions(
         : MaxGradNorm < 0 ? "max gradient norm must be at least 0"
         : MaxSteps < 0 ? "max steps must be at least 0"
         : ProgressEvery < 1 ? "progress interval must be at least 1"
+        : !Enum.IsDefined(Precision) ? $"unknown precision {Precision}"
         : null;
 
     /// <summary>Number of optimiser steps for <paramref name="examples"/> training examples.</summary>

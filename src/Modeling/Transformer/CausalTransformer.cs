@@ -40,6 +40,12 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
 
     public TransformerConfig Config { get; }
 
+    /// <summary>
+    /// The number format of the matrix multiplications (fp32 by default). <see cref="MatmulPrecision.Bf16Mixed"/> keeps
+    /// the parameters fp32 and casts them to bfloat16 on each forward; hidden states, logits and values come out fp32.
+    /// </summary>
+    public MatmulPrecision Precision { get; set; } = MatmulPrecision.Fp32;
+
     /// <summary>Logits [batch, time, vocabulary] of unpadded sequences [batch, time] without a cache.</summary>
     public override Tensor forward(Tensor inputIds)
     {
@@ -71,13 +77,21 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         }
         var x = token_embedding.forward(inputIds) + position_embedding.forward(positions);
         var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
-        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, cache, i);
+        var bf16 = Precision == MatmulPrecision.Bf16Mixed;
+        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, cache, i, bf16);
         return final_norm.forward(x).MoveToOuterDisposeScope();
     }
 
     /// <summary>Next-token logits [batch, time, vocabulary] from hidden states.</summary>
-    public Tensor Logits(Tensor hidden) =>
-        lm_head is null ? hidden.matmul(token_embedding.weight!.t()) : lm_head.forward(hidden);
+    public Tensor Logits(Tensor hidden)
+    {
+        if (Precision != MatmulPrecision.Bf16Mixed)
+            return lm_head is null ? hidden.matmul(token_embedding.weight!.t()) : lm_head.forward(hidden);
+        using var scope = NewDisposeScope();
+        var low = hidden.to(ScalarType.BFloat16);
+        var logits = lm_head is null ? low.matmul(token_embedding.weight!.to(ScalarType.BFloat16).t()) : Linear(lm_head, low, bf16: true);
+        return logits.to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Value estimates [batch, time] from hidden states; needs <see cref="TransformerConfig.ValueHead"/>.</summary>
     public Tensor Values(Tensor hidden) =>
@@ -106,6 +120,12 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             allowed = allowed.unsqueeze(0);
         return allowed.unsqueeze(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The layer in fp32, or in bfloat16 from its fp32 weights (the input is cast when it is not bf16 yet).</summary>
+    private static Tensor Linear(Linear layer, Tensor input, bool bf16) =>
+        !bf16
+            ? layer.forward(input)
+            : nn.functional.linear(input.to(ScalarType.BFloat16), layer.weight!.to(ScalarType.BFloat16), layer.bias?.to(ScalarType.BFloat16));
 
     private void Initialize(Generator init)
     {
@@ -144,18 +164,24 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public Tensor Forward(Tensor x, Tensor allowed, KvCache? cache, int layer)
+        public Tensor Forward(Tensor x, Tensor allowed, KvCache? cache, int layer, bool bf16)
         {
             using var scope = NewDisposeScope();
             var (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2]);
-            var parts = qkv.forward(attention_norm.forward(x)).view(batch, length, 3, _heads, _headWidth).permute(2, 0, 3, 1, 4);
+            var parts = Linear(qkv, attention_norm.forward(x), bf16).view(batch, length, 3, _heads, _headWidth).permute(2, 0, 3, 1, 4);
             Tensor queries = parts[0], keys = parts[1], values = parts[2];
             if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
+            // Written out rather than scaled_dot_product_attention: at these sizes (≤ 96 positions, head width 48) libtorch's
+            // fused CPU kernel measured slower, forward and backward, in fp32 and much slower in bf16 backward. In bf16 the
+            // two matmuls run in bf16 and the softmax in fp32.
             var scores = queries.matmul(keys.transpose(-2, -1)) / Math.Sqrt(_headWidth);
+            if (bf16) scores = scores.to(ScalarType.Float32);
             var weights = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity).softmax(-1);
+            if (bf16) weights = weights.to(ScalarType.BFloat16);
             var attended = weights.matmul(values).transpose(1, 2).reshape(batch, length, width);
-            x = x + attention_projection.forward(attended);
-            x = x + mlp_projection.forward(nn.functional.gelu(mlp_in.forward(mlp_norm.forward(x))));
+            // The residual stream stays fp32: fp32 + bf16 promotes to fp32.
+            x = x + Linear(attention_projection, attended, bf16);
+            x = x + Linear(mlp_projection, nn.functional.gelu(Linear(mlp_in, mlp_norm.forward(x), bf16)), bf16);
             return x.MoveToOuterDisposeScope();
         }
     }

@@ -8,18 +8,63 @@ namespace AlpacaFarm.Modeling.Transformer;
 /// generation feeds only the new tokens. The cache owns its tensors (detached from every dispose scope) and
 /// disposes them when replaced or when it is disposed, so it can live across per-step dispose scopes.
 /// </summary>
+/// <remarks>
+/// With a capacity the cache allocates one buffer per layer on the first append ([batch, heads, capacity, headWidth],
+/// the new keys' dtype and device) and writes each step's keys and values into it, returning views of the filled part:
+/// no per-step concatenation, no copying of the whole history. Without one it concatenates (any length).
+/// </remarks>
 public sealed class KvCache : IDisposable
 {
     private readonly (Tensor Keys, Tensor Values)?[] _layers;
+    private readonly long[] _lengths;
 
-    public KvCache(int depth) => _layers = new (Tensor, Tensor)?[depth];
+    /// <summary>A cache that grows by concatenation (any number of positions).</summary>
+    public KvCache(int depth)
+    {
+        _layers = new (Tensor, Tensor)?[depth];
+        _lengths = new long[depth];
+    }
+
+    /// <summary>A cache with preallocated room for <paramref name="capacity"/> positions per layer.</summary>
+    public KvCache(int depth, int capacity) : this(depth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+    }
+
+    /// <summary>Positions preallocated per layer; null when the cache concatenates.</summary>
+    public int? Capacity { get; }
 
     /// <summary>How many positions are cached (0 before the first forward).</summary>
-    public long Length => _layers[0]?.Keys.shape[2] ?? 0;
+    public long Length => _lengths[0];
 
     /// <summary>Appends a layer's new keys and values ([batch, heads, new, headWidth]) and returns all of them.</summary>
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor keys, Tensor values)
     {
+        var length = _lengths[layer];
+        var added = keys.shape[2];
+        if (Capacity is { } capacity)
+        {
+            if (length + added > capacity)
+                throw new InvalidOperationException($"the KV cache holds {capacity} positions; {length + added} were asked for");
+            if (_layers[layer] is not { } buffers)
+            {
+                using var scope = NewDisposeScope();
+                long[] shape = [keys.shape[0], keys.shape[1], capacity, keys.shape[3]];
+                buffers = (torch.empty(shape, keys.dtype, keys.device), torch.empty(shape, values.dtype, values.device));
+                buffers.Keys.DetachFromDisposeScope();
+                buffers.Values.DetachFromDisposeScope();
+                _layers[layer] = buffers;
+            }
+            using (var scope = NewDisposeScope())
+            {
+                buffers.Keys.narrow(2, length, added).copy_(keys);
+                buffers.Values.narrow(2, length, added).copy_(values);
+            }
+            _lengths[layer] = length + added;
+            return (buffers.Keys.narrow(2, 0, length + added), buffers.Values.narrow(2, 0, length + added));
+        }
+
         var old = _layers[layer];
         var all = old is { } o
             ? (torch.cat([o.Keys, keys], 2), torch.cat([o.Values, values], 2))
@@ -32,6 +77,7 @@ public sealed class KvCache : IDisposable
             previous.Values.Dispose();
         }
         _layers[layer] = all;
+        _lengths[layer] = length + added;
         return all;
     }
 

@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Globalization;
+using AlpacaFarm.Modeling.Generation;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Modeling.Scoring;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
+using AlpacaFarm.Simulation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Modeling throughput on this machine, one table; every number sits beside its reference measured in the same run.
+// Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon] [--steps N]
+var threads = Environment.ProcessorCount;
+var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
+var steps = 120;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.Ordinal); break;
+        case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default: throw new ArgumentException($"unknown argument '{args[i]}'");
+    }
+}
+
+_ = TorchRuntime.Describe();
+torch.set_num_threads(threads);
+var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
+// The host's default farm recipe (FarmRecipe.Default): depth 3, width 192, 4 heads, 96 positions, SFT batch 32.
+var config = new TransformerConfig(tokenizer.VocabularySize, Depth: 3, Width: 192, Heads: 4, MaxSequenceLength: 96);
+var rows = new List<(string What, string Value, string Reference)>();
+Console.WriteLine($"threads {torch.get_num_threads()} (interop {torch.get_num_interop_threads()}), libtorch {torch.__version__}, " +
+                  $"vocabulary {config.VocabularySize}, parameters {Parameters(config):N0}");
+
+double fp32Peak = double.NaN;
+if (only.Contains("peak") || only.Contains("train"))
+{
+    var (fp32, bf16) = Bench.MatmulPeaks();
+    fp32Peak = fp32;
+    rows.Add(("fp32 matmul peak (square 1024–2048, best)", $"{fp32:F0} GFLOP/s", ""));
+    rows.Add(("bf16 matmul peak (square 1024–2048, best)", $"{bf16:F0} GFLOP/s", $"{bf16 / fp32:F2}× fp32"));
+}
+
+if (only.Contains("train"))
+{
+    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * (steps + 4) + 512, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
+    var fitted = splits.Sft.Select(d => Bench.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    var measures = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32, MatmulPrecision.Bf16Mixed]);
+    var (fp32, bf16) = (measures[0], measures[1]);
+    rows.Add(("fp32 training, default policy, batch 32", $"{fp32.RealTokensPerSecond:F0} tok/s", $"{steps} steps, final loss {fp32.FinalLoss:F5} (mean of last 20)"));
+    rows.Add(("  achieved (6·N·positions + attention)", $"{fp32.GflopsPerSecond:F1} GFLOP/s",
+        $"{fp32.GflopsPerSecond / fp32Peak:P0} of fp32 peak; padding {fp32.PaddingFraction:P0}"));
+    rows.Add(("bf16-mixed training, same batches, interleaved", $"{bf16.RealTokensPerSecond:F0} tok/s",
+        $"{bf16.RealTokensPerSecond / fp32.RealTokensPerSecond:F2}× fp32; final loss {bf16.FinalLoss:F5} ({(bf16.FinalLoss / fp32.FinalLoss - 1) * 100:+0.00;-0.00}% vs fp32)"));
+}
+
+if (only.Contains("prof"))
+{
+    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * 20, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
+    var fitted = splits.Sft.Select(d => Bench.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Fp32);
+    Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Bf16Mixed);
+}
+
+if (only.Contains("gen"))
+{
+    using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0));
+    var prompts = FarmEvalSet.Load().Items
+        .Select(item => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, item.Instruction))
+        .Where(p => p.Count <= config.MaxSequenceLength - 64).Take(64).ToArray();
+    var (preallocated, concatenating) = Bench.CacheDecode(policy, prompts, steps: 64, reps: 3);
+    rows.Add(("decode loop, batch 64, preallocated KV cache", $"{preallocated:F0} tok/s", $"{concatenating:F0} tok/s concatenating: {preallocated / concatenating:F2}×"));
+    foreach (var (batch, reps) in new[] { (1, 5), (16, 3), (64, 2) })
+    {
+        var (kv, full) = Bench.Generation(policy, tokenizer, prompts[..batch], reps);
+        rows.Add(($"generation, 64 new tokens, batch {batch}, KV cache", $"{kv:F0} tok/s", $"{full:F0} tok/s recomputing: {kv / full:F1}×"));
+    }
+}
+
+if (only.Contains("bon"))
+{
+    var fp32 = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256, MatmulPrecision.Fp32);
+    rows.Add(("Best-of-16 over eval-805 (random-init policy + RM)", $"{fp32.Total:F1} s",
+        $"generate {fp32.Generate:F1} s + score {fp32.Score:F1} s, {fp32.Best.Length * 16} samples, fp32"));
+    var bf16 = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256, MatmulPrecision.Bf16Mixed);
+    rows.Add(("Best-of-16, bf16 inference (opt-in)", $"{bf16.Total:F1} s",
+        $"generate {bf16.Generate:F1} s + score {bf16.Score:F1} s; {bf16.Total / fp32.Total:F2}× fp32 time (samples differ from fp32's)"));
+}
+
+if (rows.Count == 0) return;
+var width = rows.Max(r => r.What.Length);
+var valueWidth = rows.Max(r => r.Value.Length);
+Console.WriteLine();
+Console.WriteLine($"{"Measurement".PadRight(width)} | {"Value".PadRight(valueWidth)} | Reference (same run)");
+Console.WriteLine($"{new string('-', width)}-|-{new string('-', valueWidth)}-|-{new string('-', 40)}");
+foreach (var (what, value, reference) in rows) Console.WriteLine($"{what.PadRight(width)} | {value.PadRight(valueWidth)} | {reference}");
+return;
+
+static long Parameters(TransformerConfig config)
+{
+    using var model = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "count", 0));
+    return model.parameters().Sum(p => p.numel());
+}
+
+internal sealed record TrainingMeasure(double RealTokensPerSecond, double GflopsPerSecond, double PaddingFraction, double FinalLoss);
+
+internal static class Bench
+{
+    /// <summary>Best fp32 and bf16 GFLOP/s over square matmuls of 1024 and 2048, the two dtypes interleaved.</summary>
+    public static (double Fp32, double Bf16) MatmulPeaks()
+    {
+        double best32 = 0, best16 = 0;
+        foreach (var n in new[] { 1024, 2048 })
+        {
+            using var scope = NewDisposeScope();
+            var a = torch.randn([n, n], generator: TorchSeeding.Generator("bench", "a", n));
+            var b = torch.randn([n, n], generator: TorchSeeding.Generator("bench", "b", n));
+            var (a16, b16) = (a.to(ScalarType.BFloat16), b.to(ScalarType.BFloat16));
+            var flops = 2.0 * n * n * n;
+            var repeats = n == 1024 ? 8 : 2;
+            for (var round = 0; round < 4; round++)
+            {
+                best32 = Math.Max(best32, flops * repeats / Seconds(() => { for (var r = 0; r < repeats; r++) a.matmul(b).Dispose(); }) / 1e9);
+                best16 = Math.Max(best16, flops * repeats / Seconds(() => { for (var r = 0; r < repeats; r++) a16.matmul(b16).Dispose(); }) / 1e9);
+            }
+        }
+        return (best32, best16);
+    }
+
+    /// <summary>Prompt and response ids cut to the model's length (as the trainers do).</summary>
+    public static (int[] Prompt, int[] Response) Fit(ITokenizer tokenizer, string instruction, string response, int maxLength)
+    {
+        var prompt = PromptFormat.Prompt(tokenizer, instruction);
+        var answer = PromptFormat.Response(tokenizer, response);
+        if (prompt.Length + answer.Length <= maxLength) return (prompt, answer);
+        var promptRoom = Math.Max(maxLength - answer.Length, maxLength / 2);
+        if (prompt.Length > promptRoom) prompt = prompt[^promptRoom..];
+        return (prompt, answer[..Math.Min(answer.Length, maxLength - prompt.Length)]);
+    }
+
+    /// <summary>
+    /// SFT steps as SftTrainer takes them (batch 32, AdamW schedule), one model per precision from the same initial weights
+    /// on the same batches, their steps interleaved; 4 untimed warm-up steps first.
+    /// </summary>
+    public static TrainingMeasure[] Train(
+        TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, int steps, MatmulPrecision[] precisions)
+    {
+        var models = precisions.Select(p => new CausalTransformer(config, TorchSeeding.Generator("bench-init", "sft", 0)) { Precision = p }).ToArray();
+        var options = new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 2e-3);
+        var schedules = models.Select(m => new AdamWSchedule(m, options, steps + 4)).ToArray();
+        var clocks = models.Select(_ => new Stopwatch()).ToArray();
+        var losses = models.Select(_ => new List<double>()).ToArray();
+        long real = 0;
+        double flops = 0, positions = 0;
+        try
+        {
+            foreach (var model in models) model.train();
+            for (var step = 0; step < steps + 4; step++)
+            {
+                var batchData = data.Skip(step * 32).Take(32).ToArray();
+                for (var m = 0; m < models.Length; m++)
+                {
+                    var clock = clocks[m];
+                    if (step >= 4) clock.Start();
+                    using var scope = NewDisposeScope();
+                    var batch = SequenceBatch.Build([.. batchData.Select(d => d.Prompt)], [.. batchData.Select(d => d.Response)], tokenizer.PadId, torch.CPU);
+                    schedules[m].ZeroGrad();
+                    var loss = SftTrainer.Loss(models[m], batch);
+                    loss.backward();
+                    schedules[m].Step();
+                    losses[m].Add(loss.item<float>());
+                    clock.Stop();
+                    if (step < 4 || m > 0) continue;
+                    real += batch.RealTokens;
+                    var (b, t, r) = (batch.InputIds.shape[0], batch.InputIds.shape[1], batch.ResponseIds.shape[1]);
+                    positions += b * t;
+                    flops += 6.0 * 12 * config.Width * config.Width * config.Depth * b * t // block matmuls, forward + backward
+                             + 12.0 * config.Depth * b * t * t * config.Width             // QKᵀ and AV, forward + backward
+                             + 6.0 * config.VocabularySize * config.Width * b * r;       // tied LM head on response positions
+                }
+            }
+        }
+        finally
+        {
+            foreach (var schedule in schedules) schedule.Dispose();
+            foreach (var model in models) model.Dispose();
+        }
+        return [.. clocks.Select((clock, m) => new TrainingMeasure(
+            real / clock.Elapsed.TotalSeconds, flops / clock.Elapsed.TotalSeconds / 1e9, 1 - real / positions, losses[m].TakeLast(20).Average()))];
+    }
+
+    /// <summary>Where an SFT step's time goes (forward, backward, optimizer), printed.</summary>
+    public static void Profile(TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, MatmulPrecision precision)
+    {
+        using var model = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "sft", 0)) { Precision = precision };
+        var lastLoss = 0.0;
+        using var schedule = new AdamWSchedule(model, new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 2e-3), 20);
+        model.train();
+        double build = 0, forward = 0, backward = 0, step = 0;
+        for (var s = 0; s < 20; s++)
+        {
+            var batchData = data.Skip(s * 32).Take(32).ToArray();
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            var batch = SequenceBatch.Build([.. batchData.Select(d => d.Prompt)], [.. batchData.Select(d => d.Response)], tokenizer.PadId, torch.CPU);
+            var t0 = clock.Elapsed.TotalSeconds;
+            schedule.ZeroGrad();
+            var loss = SftTrainer.Loss(model, batch);
+            lastLoss = loss.item<float>();
+            var t1 = clock.Elapsed.TotalSeconds;
+            loss.backward();
+            var t2 = clock.Elapsed.TotalSeconds;
+            schedule.Step();
+            var t3 = clock.Elapsed.TotalSeconds;
+            if (s < 4) continue;
+            (build, forward, backward, step) = (build + t0, forward + t1 - t0, backward + t2 - t1, step + t3 - t2);
+            if (s == 4) Console.WriteLine($"batch shape {batch.InputIds.shape[0]}×{batch.InputIds.shape[1]}, response width {batch.ResponseIds.shape[1]}");
+        }
+        Console.WriteLine($"{precision}: last loss {lastLoss:F6}; per step (ms): build {build / 16 * 1e3:F1}, forward {forward / 16 * 1e3:F1}, backward {backward / 16 * 1e3:F1}, optimizer {step / 16 * 1e3:F1}");
+    }
+
+    /// <summary>
+    /// A bare greedy decode loop (model.Hidden + Logits + argmax) over equal-length prompts, with the preallocated and the
+    /// concatenating KV cache, interleaved: tokens/s of each (median).
+    /// </summary>
+    public static (double Preallocated, double Concatenating) CacheDecode(CausalTransformer model, IReadOnlyList<int>[] prompts, int steps, int reps)
+    {
+        var width = prompts.Min(p => p.Count);
+        var ids = prompts.SelectMany(p => p.Take(width).Select(i => (long)i)).ToArray();
+        double Run(bool preallocate)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = torch.inference_mode();
+            using var cache = preallocate ? new KvCache(model.Config.Depth, width + steps) : new KvCache(model.Config.Depth);
+            var input = torch.tensor(ids, [prompts.Length, width]);
+            return Seconds(() =>
+            {
+                for (var step = 0; step < steps; step++)
+                {
+                    using var stepScope = NewDisposeScope();
+                    var hidden = model.Hidden(input, cache: cache);
+                    input = model.Logits(hidden.select(1, -1)).argmax(-1).unsqueeze(1).MoveToOuterDisposeScope();
+                }
+            });
+        }
+        model.eval();
+        Run(true);
+        var (a, b) = (new List<double>(), new List<double>());
+        for (var rep = 0; rep < reps; rep++)
+        {
+            a.Add(prompts.Length * steps / Run(true));
+            b.Add(prompts.Length * steps / Run(false));
+        }
+        return (Median(a), Median(b));
+    }
+
+    /// <summary>Tokens/s with and without the KV cache (interleaved, median of <paramref name="reps"/>).</summary>
+    public static (double Kv, double Full) Generation(CausalTransformer model, ITokenizer tokenizer, IReadOnlyList<int>[] prompts, int reps)
+    {
+        var sampler = new Sampler(model, tokenizer);
+        var keys = prompts.Select((_, i) => $"bench {i}").ToArray();
+        double Run(bool kv, out long tokens)
+        {
+            var options = new SamplingOptions(1.0, 1.0, 64, 0, prompts.Length, UseKvCache: kv);
+            IReadOnlyList<int[]> result = [];
+            var seconds = Seconds(() => result = sampler.Generate(prompts, keys, options));
+            tokens = result.Sum(r => (long)r.Length);
+            return seconds;
+        }
+        Run(true, out _);
+        var kvRates = new List<double>();
+        var fullRates = new List<double>();
+        for (var rep = 0; rep < reps; rep++)
+        {
+            var s = Run(true, out var tokens);
+            kvRates.Add(tokens / s);
+            s = Run(false, out tokens);
+            fullRates.Add(tokens / s);
+        }
+        return (Median(kvRates), Median(fullRates));
+    }
+
+    /// <summary>n samples per eval-805 instruction from a random-init policy, scored by a random-init reward model; argmax kept.</summary>
+    public static (double Total, double Generate, double Score, string[] Best) BestOfN(
+        TransformerConfig config, WordTokenizer tokenizer, int n, int generationBatch, int scoreBatch, MatmulPrecision precision)
+    {
+        using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0)) { Precision = precision };
+        using var reward = new RewardModel(config, TorchSeeding.Generator("bench-init", "reward", 0));
+        reward.Backbone.Precision = precision;
+        var instructions = FarmEvalSet.Load().Items.Select(item => item.Instruction).ToArray();
+        var prompts = instructions.SelectMany(i => Enumerable.Repeat((IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, i), n)).ToArray();
+        var keys = instructions.SelectMany(i => Enumerable.Range(0, n).Select(k => k == 0 ? i : $"{i}#{k}")).ToArray();
+        var total = Stopwatch.StartNew();
+        var generated = new Sampler(policy, tokenizer).Generate(prompts, keys, new SamplingOptions(1.0, 1.0, 64, 0, generationBatch));
+        var generate = total.Elapsed.TotalSeconds;
+        var texts = generated.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))).ToArray();
+        var rewards = reward.Score(tokenizer, [.. texts.Select((t, i) => (instructions[i / n], t))], scoreBatch);
+        var best = Enumerable.Range(0, instructions.Length)
+            .Select(i => texts[i * n + Enumerable.Range(0, n).MaxBy(k => rewards[i * n + k])]).ToArray();
+        var seconds = total.Elapsed.TotalSeconds;
+        if (best.Length != instructions.Length) throw new InvalidOperationException("one best output per instruction");
+        return (seconds, generate, seconds - generate, best);
+    }
+
+    public static double Seconds(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
