@@ -47,7 +47,7 @@ if (only.Contains("peak") || only.Contains("train"))
 if (only.Contains("train"))
 {
     var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * (steps + 4) + 512, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
-    var fitted = splits.Sft.Select(d => Bench.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
     var measures = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32, MatmulPrecision.Bf16Mixed]);
     var (fp32, bf16) = (measures[0], measures[1]);
     rows.Add(("fp32 training, default policy, batch 32", $"{fp32.RealTokensPerSecond:F0} tok/s", $"{steps} steps, final loss {fp32.FinalLoss:F5} (mean of last 20)"));
@@ -60,7 +60,7 @@ if (only.Contains("train"))
 if (only.Contains("prof"))
 {
     var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * 20, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
-    var fitted = splits.Sft.Select(d => Bench.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
     Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Fp32);
     Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Bf16Mixed);
 }
@@ -128,17 +128,6 @@ internal static class Bench
             }
         }
         return (best32, best16);
-    }
-
-    /// <summary>Prompt and response ids cut to the model's length (as the trainers do).</summary>
-    public static (int[] Prompt, int[] Response) Fit(ITokenizer tokenizer, string instruction, string response, int maxLength)
-    {
-        var prompt = PromptFormat.Prompt(tokenizer, instruction);
-        var answer = PromptFormat.Response(tokenizer, response);
-        if (prompt.Length + answer.Length <= maxLength) return (prompt, answer);
-        var promptRoom = Math.Max(maxLength - answer.Length, maxLength / 2);
-        if (prompt.Length > promptRoom) prompt = prompt[^promptRoom..];
-        return (prompt, answer[..Math.Min(answer.Length, maxLength - prompt.Length)]);
     }
 
     /// <summary>

@@ -13,6 +13,18 @@ public static class PromptFormat
     /// <summary>The ids of a response as the model writes it: its tokens, then end-of-sequence.</summary>
     public static int[] Response(ITokenizer tokenizer, string response) => [.. tokenizer.Encode(response), tokenizer.EosId];
 
+    /// <summary>The prompt and response ids, cut to fit <paramref name="maxLength"/>: the prompt keeps its last
+    /// tokens (at most half the length when the response needs room), the response its first.</summary>
+    public static (int[] Prompt, int[] Response) Fit(ITokenizer tokenizer, string instruction, string response, int maxLength)
+    {
+        var prompt = Prompt(tokenizer, instruction);
+        var answer = Response(tokenizer, response);
+        if (prompt.Length + answer.Length <= maxLength) return (prompt, answer);
+        var promptRoom = Math.Max(maxLength - answer.Length, maxLength / 2);
+        if (prompt.Length > promptRoom) prompt = prompt[^promptRoom..];
+        return (prompt, answer[..Math.Min(answer.Length, maxLength - prompt.Length)]);
+    }
+
     /// <summary>Cuts generated ids at the first end-of-sequence (which is dropped).</summary>
     public static int[] UntilEos(ITokenizer tokenizer, IEnumerable<int> generated) =>
         generated.TakeWhile(id => id != tokenizer.EosId).ToArray();

@@ -58,7 +58,7 @@ public sealed class RewardModel : nn.Module
             {
                 using var scope = NewDisposeScope();
                 using var noGrad = torch.no_grad();
-                var fitted = chunk.Select(i => Examples.Fit(tokenizer, i.Instruction, i.Response, Config.MaxSequenceLength)).ToArray();
+                var fitted = chunk.Select(i => PromptFormat.Fit(tokenizer, i.Instruction, i.Response, Config.MaxSequenceLength)).ToArray();
                 var batch = SequenceBatch.Build([.. fitted.Select(f => f.Prompt)], [.. fitted.Select(f => f.Response)], tokenizer.PadId, device);
                 rewards.AddRange(Score(batch).cpu().data<float>().ToArray());
             }

@@ -79,8 +79,8 @@ public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, Train
     private SequenceBatch PairBatch(IReadOnlyList<PreferenceExample> pairs, Device device)
     {
         var max = model.Config.MaxSequenceLength;
-        var fitted = pairs.Select(p => Examples.Fit(tokenizer, p.Instruction, p.Chosen, max))
-            .Concat(pairs.Select(p => Examples.Fit(tokenizer, p.Instruction, p.Rejected, max))).ToArray();
+        var fitted = pairs.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Chosen, max))
+            .Concat(pairs.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Rejected, max))).ToArray();
         return SequenceBatch.Build([.. fitted.Select(f => f.Prompt)], [.. fitted.Select(f => f.Response)], tokenizer.PadId, device);
     }
 }

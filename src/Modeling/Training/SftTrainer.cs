@@ -21,7 +21,7 @@ public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, Tr
         IReadOnlyList<SftExample> examples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (examples.Count == 0) throw new ArgumentException("SFT needs at least one example", nameof(examples));
-        var fitted = examples.Select(e => Examples.Fit(tokenizer, e.Instruction, e.Response, model.Config.MaxSequenceLength)).ToArray();
+        var fitted = examples.Select(e => PromptFormat.Fit(tokenizer, e.Instruction, e.Response, model.Config.MaxSequenceLength)).ToArray();
         var totalSteps = options.TotalSteps(fitted.Length);
         var device = LogProbs.ModelDevice(model);
         using var schedule = new AdamWSchedule(model, options, totalSteps);
