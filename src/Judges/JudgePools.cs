@@ -63,6 +63,23 @@ public static class JudgePools
         return new AnnotatorPool(config.Name, config.Members.Select(member => (IPairAnnotator)new LlmJudge(member, ChatClientFactory.Create(member, environment))).ToList());
     }
 
+    /// <summary>One LLM judge of a pool file, validated, with its client (its key read from the environment).</summary>
+    public static IPairAnnotator Member(JsonElement member, string path, Func<string, string?>? environment = null)
+    {
+        JudgeConfig? judge;
+        try
+        {
+            judge = member.Deserialize<JudgeConfig>(Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InputValidationException($"{path}: not a valid judge ({e.Message.Split('\n')[0].Trim()})");
+        }
+        if (judge is null) throw new InputValidationException($"{path}: a judge member is null");
+        if (Problems(judge).FirstOrDefault() is { } problem) throw new InputValidationException($"{path}: {problem}");
+        return new LlmJudge(judge, ChatClientFactory.Create(judge, environment ?? Environment.GetEnvironmentVariable));
+    }
+
     private static IEnumerable<string> Problems(JudgeConfig judge)
     {
         var who = $"member '{judge.Id}'";

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Judges.Configuration;
 using Azure.AI.OpenAI;
 using OpenAI;
@@ -23,7 +24,7 @@ public static class ChatClientFactory
             ? "unused" // keyless local servers still need a non-empty credential
             : environment(endpoint.ApiKeyVariable) is { Length: > 0 } value
                 ? value
-                : throw new InvalidOperationException($"judge '{judge.Id}': environment variable {endpoint.ApiKeyVariable} is not set");
+                : throw new InputValidationException($"judge '{judge.Id}': environment variable {endpoint.ApiKeyVariable} is not set");
         var networkTimeout = TimeSpan.FromSeconds(judge.TimeoutSeconds + 5); // the pipeline's per-request timeout fires first
         return endpoint.Kind switch
         {
@@ -36,7 +37,7 @@ public static class ChatClientFactory
                 NetworkTimeout = networkTimeout,
                 RetryPolicy = new ClientRetryPolicy(0),
             }),
-            _ => throw new InvalidOperationException($"judge '{judge.Id}': unknown endpoint kind '{endpoint.Kind}' (known: {string.Join(", ", Kinds)})"),
+            _ => throw new InputValidationException($"judge '{judge.Id}': unknown endpoint kind '{endpoint.Kind}' (known: {string.Join(", ", Kinds)})"),
         };
     }
 }

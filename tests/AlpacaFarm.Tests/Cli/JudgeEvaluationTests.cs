@@ -27,7 +27,7 @@ public sealed class JudgeEvaluationTests : IDisposable
 
         Assert.True(faulty.Injected.Count(fault => fault != ChatFault.None) > 20, "faults were injected");
         Assert.Equal(Preferences(cleanRun), Preferences(faultyRun));
-        Assert.Equal(805, Preferences(faultyRun).Count(preference => preference is not null)); // alpaca-7b shares no output with the reference
+        Assert.Equal(805, Preferences(faultyRun).Count(preference => preference is not null)); // every row judged (identical outputs are draws)
         Assert.Equal(callsBefore, faulty.Requests.Count);
     }
 

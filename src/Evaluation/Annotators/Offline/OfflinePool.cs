@@ -83,48 +83,29 @@ public static class OfflinePool
     }
 
     /// <summary>
-    /// A pool of offline judges from a JSON file: <c>{"name": "...", "members": [{"id": "...", "persona": "...",
-    /// "weights": {"lists": 0.8, ...}, "first_position_bias": 0, "sampled": false}]}</c>; weights not given are the core's.
+    /// One offline judge of a pool file: <c>{"id": "...", "persona": "...", "weights": {"lists": 0.8, ...},
+    /// "first_position_bias": 0, "sampled": false}</c>; weights not given are the core's. Members of one file share
+    /// <paramref name="cache"/>, so each output's features are computed once.
     /// </summary>
-    public static AnnotatorPool Load(string path)
+    public static IPairAnnotator Member(JsonElement member, string path, int index, TextFeatureCache cache)
     {
-        try
+        var id = member.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : $"member-{index}";
+        var changes = new Dictionary<int, double>();
+        if (member.TryGetProperty("weights", out var weights))
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
-            var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : Path.GetFileNameWithoutExtension(path);
-            if (!root.TryGetProperty("members", out var members) || members.ValueKind != JsonValueKind.Array || members.GetArrayLength() == 0)
-                throw new InputValidationException($"{path}: a pool file needs a non-empty 'members' array");
-            var cache = new TextFeatureCache();
-            var judges = new List<IPairAnnotator>();
-            foreach (var member in members.EnumerateArray())
+            foreach (var weight in weights.EnumerateObject())
             {
-                var id = member.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : $"member-{judges.Count}";
-                var changes = new Dictionary<int, double>();
-                if (member.TryGetProperty("weights", out var weights))
-                {
-                    foreach (var weight in weights.EnumerateObject())
-                    {
-                        var index = F.Names.ToList().IndexOf(weight.Name);
-                        if (index < 0) throw new InputValidationException($"{path}: member '{id}': unknown feature '{weight.Name}' (known: {string.Join(", ", F.Names)})");
-                        changes[index] = weight.Value.GetDouble();
-                    }
-                }
-                judges.Add(new OfflineJudge(id,
-                    member.TryGetProperty("persona", out var persona) && persona.ValueKind == JsonValueKind.String ? persona.GetString()! : "from " + Path.GetFileName(path),
-                    Weights(changes),
-                    member.TryGetProperty("first_position_bias", out var bias) ? bias.GetDouble() : 0,
-                    member.TryGetProperty("sampled", out var sampled) && sampled.ValueKind == JsonValueKind.True,
-                    cache));
+                var feature = F.Names.ToList().IndexOf(weight.Name);
+                if (feature < 0) throw new InputValidationException($"{path}: member '{id}': unknown feature '{weight.Name}' (known: {string.Join(", ", F.Names)})");
+                changes[feature] = weight.Value.GetDouble();
             }
-            if (judges.Select(j => j.Id).Distinct(StringComparer.Ordinal).Count() != judges.Count)
-                throw new InputValidationException($"{path}: member ids must be unique");
-            return new AnnotatorPool(name, judges);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new InputValidationException($"{path}: not a pool file: {e.Message}");
-        }
+        return new OfflineJudge(id,
+            member.TryGetProperty("persona", out var persona) && persona.ValueKind == JsonValueKind.String ? persona.GetString()! : "from " + Path.GetFileName(path),
+            Weights(changes),
+            member.TryGetProperty("first_position_bias", out var bias) ? bias.GetDouble() : 0,
+            member.TryGetProperty("sampled", out var sampled) && sampled.ValueKind == JsonValueKind.True,
+            cache);
     }
 
     private static double[] Weights(Dictionary<int, double> changes)
