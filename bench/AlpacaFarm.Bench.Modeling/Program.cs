@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
@@ -12,9 +14,11 @@ using static TorchSharp.torch;
 
 // Modeling throughput on this machine, one table; every number sits beside its reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon] [--steps N]
+//          [--policy DIR --reward DIR]   (Best-of-16 with trained checkpoints, e.g. the home's artifacts/policy/… and rewardmodel/…)
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
+string? policyDir = null, rewardDir = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,6 +26,8 @@ for (var i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.Ordinal); break;
         case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--policy": policyDir = args[++i]; break;
+        case "--reward": rewardDir = args[++i]; break;
         default: throw new ArgumentException($"unknown argument '{args[i]}'");
     }
 }
@@ -82,10 +88,13 @@ if (only.Contains("gen"))
 
 if (only.Contains("bon"))
 {
-    var fp32 = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256, MatmulPrecision.Fp32);
-    rows.Add(("Best-of-16 over eval-805 (random-init policy + RM)", $"{fp32.Total:F1} s",
+    // Trained checkpoints end their answers early (end-of-sequence); a random-init policy runs every sample to the cap.
+    var trained = policyDir is not null && rewardDir is not null;
+    var what = trained ? "trained SFT + RM" : "random-init policy + RM, 64 tokens each";
+    var fp32 = Bench.BestOfN(config, tokenizer, policyDir, rewardDir, n: 16, batch: 256, MatmulPrecision.Fp32);
+    rows.Add(($"Best-of-16 over eval-805 ({what})", $"{fp32.Total:F1} s",
         $"generate {fp32.Generate:F1} s + score {fp32.Score:F1} s, {fp32.Best.Length * 16} samples, fp32"));
-    var bf16 = Bench.BestOfN(config, tokenizer, n: 16, generationBatch: 256, scoreBatch: 256, MatmulPrecision.Bf16Mixed);
+    var bf16 = Bench.BestOfN(config, tokenizer, policyDir, rewardDir, n: 16, batch: 256, MatmulPrecision.Bf16Mixed);
     rows.Add(("Best-of-16, bf16 inference (opt-in)", $"{bf16.Total:F1} s",
         $"generate {bf16.Generate:F1} s + score {bf16.Score:F1} s; {bf16.Total / fp32.Total:F2}× fp32 time (samples differ from fp32's)"));
 }
@@ -272,21 +281,31 @@ internal static class Bench
         return (Median(kvRates), Median(fullRates));
     }
 
-    /// <summary>n samples per eval-805 instruction from a random-init policy, scored by a random-init reward model; argmax kept.</summary>
+    /// <summary>
+    /// n samples per eval-805 instruction (the evaluation's decoding: temperature 0.7, top-p 0.9), scored by a reward
+    /// model; argmax kept. Checkpoints from the given folders, else random-init models of <paramref name="config"/>.
+    /// </summary>
     public static (double Total, double Generate, double Score, string[] Best) BestOfN(
-        TransformerConfig config, WordTokenizer tokenizer, int n, int generationBatch, int scoreBatch, MatmulPrecision precision)
+        TransformerConfig config, WordTokenizer tokenizer, string? policyDir, string? rewardDir, int n, int batch, MatmulPrecision precision)
     {
-        using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0)) { Precision = precision };
-        using var reward = new RewardModel(config, TorchSeeding.Generator("bench-init", "reward", 0));
+        var trained = policyDir is not null && rewardDir is not null;
+        using var policy = trained
+            ? Checkpoint.LoadPolicy(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir!, "bench")).Model
+            : new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0));
+        using var reward = trained
+            ? Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir!, "bench")).Model
+            : new RewardModel(config, TorchSeeding.Generator("bench-init", "reward", 0));
+        policy.Precision = precision;
         reward.Backbone.Precision = precision;
         var instructions = FarmEvalSet.Load().Items.Select(item => item.Instruction).ToArray();
         var prompts = instructions.SelectMany(i => Enumerable.Repeat((IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, i), n)).ToArray();
         var keys = instructions.SelectMany(i => Enumerable.Range(0, n).Select(k => k == 0 ? i : $"{i}#{k}")).ToArray();
+        var decoding = trained ? new SamplingOptions(0.7, 0.9, 300, 0, batch) : new SamplingOptions(1.0, 1.0, 64, 0, batch);
         var total = Stopwatch.StartNew();
-        var generated = new Sampler(policy, tokenizer).Generate(prompts, keys, new SamplingOptions(1.0, 1.0, 64, 0, generationBatch));
+        var generated = new Sampler(policy, tokenizer).Generate(prompts, keys, decoding);
         var generate = total.Elapsed.TotalSeconds;
         var texts = generated.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))).ToArray();
-        var rewards = reward.Score(tokenizer, [.. texts.Select((t, i) => (instructions[i / n], t))], scoreBatch);
+        var rewards = reward.Score(tokenizer, [.. texts.Select((t, i) => (instructions[i / n], t))], batch);
         var best = Enumerable.Range(0, instructions.Length)
             .Select(i => texts[i * n + Enumerable.Range(0, n).MaxBy(k => rewards[i * n + k])]).ToArray();
         var seconds = total.Elapsed.TotalSeconds;

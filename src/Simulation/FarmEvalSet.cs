@@ -19,7 +19,7 @@ public sealed class FarmEvalSet : IEvaluationSet
     public const string SetId = "farm";
 
     /// <summary>SHA-256 of the committed file's bytes. Regenerate with <c>alpacafarm farm generate</c> and update both together.</summary>
-    public const string ExpectedSha256 = "0ab893d637651a84b83940b96dba2f381698eeeac8cad127679202d6d14d3e70";
+    public const string ExpectedSha256 = "dc9ee551b0625eaf568eee2f6d1afd2601fdcb7deec33ddf034593cebf16d3f8";
 
     internal const string ResourceName = "AlpacaFarm.Simulation.farm-eval-805.json";
 

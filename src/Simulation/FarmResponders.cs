@@ -63,8 +63,13 @@ public static class FarmResponders
     /// <summary>The reference output for an instruction (deterministic in instruction and seed).</summary>
     public static string RespondAsReference(FarmTask task, long seed) => Respond(task, Reference, KeyedRandom.Create("farm-reference", task.Instruction, seed));
 
-    /// <summary>The demonstrator's output for an instruction (deterministic in instruction and seed).</summary>
-    public static string RespondAsDemonstrator(FarmTask task, long seed) => Respond(task, Demonstrator, KeyedRandom.Create("farm-demonstrator", task.Instruction, seed));
+    /// <summary>
+    /// The demonstrator's <paramref name="example"/>-th output for an instruction (deterministic in instruction, example and
+    /// seed). Like people, it answers a repeated instruction differently each time: the sft split numbers its examples, so
+    /// a policy learns the demonstrator's spread (its typical errors, detail and slips) rather than one memorised answer.
+    /// </summary>
+    public static string RespondAsDemonstrator(FarmTask task, long seed, int example = 0) =>
+        Respond(task, Demonstrator, KeyedRandom.Create("farm-demonstrator", $"{task.Instruction}|{example.ToString(CultureInfo.InvariantCulture)}", seed));
 
     internal static string Respond(FarmTask task, ResponderStyle style, DeterministicRandom random)
     {

@@ -42,7 +42,7 @@ public static class FarmWorld
     /// Changes whenever generation or scoring changes (lexicon, knowledge base, templates, responders, gold, annotators,
     /// humans). Recorded with every farm score.
     /// </summary>
-    public const string WorldVersion = "farm-1";
+    public const string WorldVersion = "farm-2";
 
     /// <summary>The seed the committed eval-805 file and the calibration set are generated from.</summary>
     public const long DefaultSeed = 805;
@@ -60,7 +60,7 @@ public static class FarmWorld
     {
         ArgumentNullException.ThrowIfNull(sizes);
         var sft = Draw("sft", sizes.Sft, seed, distinct: false)
-            .Select(task => new FarmDemonstration(task.Instruction, FarmResponders.RespondAsDemonstrator(task, seed), task.Family)).ToList();
+            .Select((task, index) => new FarmDemonstration(task.Instruction, FarmResponders.RespondAsDemonstrator(task, seed, index), task.Family)).ToList();
         return new FarmSplits(seed, sft,
             Instructions("preference", sizes.Preference, seed),
             Instructions("unlabeled", sizes.Unlabeled, seed),

@@ -11,6 +11,7 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
@@ -38,6 +39,9 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
     /// <summary>How held-out pairs are chosen; part of the reward model's key.</summary>
     private const string HeldOutSplit = "held-out=by-instruction";
 
+    /// <summary>How preference pairs are drawn; part of the preference data's key.</summary>
+    private const string PairSampling = "pairs=sft,temperature=1,keyed-by-row";
+
     /// <summary>Most new tokens of a sampled preference-pair output.</summary>
     private const int PairTokens = 48;
 
@@ -45,7 +49,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 
     public TrainedArtifact Sft(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
-        var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", recipe.ToJson(), seed, SftTrainer.CodeVersion);
+        var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", recipe.SftJson(), seed, SftTrainer.CodeVersion);
         return Build(ArtifactKind.Policy, key, folder =>
         {
             TorchDevice.Apply(compute);
@@ -71,16 +75,14 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
     {
         var sft = Sft(recipe, seed, compute, progress, cancellationToken);
         var pool = FarmPool.Create();
-        var labelling = $"pool={pool.ConfigurationHash};p={LabelNoise.Training.FlipProbability};sft={sft.Handle.ContentSha256}";
-        var key = new ArtifactKey(FarmWorld.WorldVersion, $"preference/{recipe.Sizes.Preference}", recipe.ToJson() + labelling, seed, PreferenceDataset.CodeVersion);
+        var labelling = $"{PairSampling};pool={pool.ConfigurationHash};p={LabelNoise.Training.FlipProbability};sft={sft.Handle.ContentSha256}";
+        // The SFT hash stands for everything upstream; the reward options are not part of it, so tuning them reuses the data.
+        var key = new ArtifactKey(FarmWorld.WorldVersion, $"preference/{recipe.Sizes.Preference}",
+            $"{labelling};tokens={PairTokens};batch={recipe.GenerationBatch}", seed, PreferenceDataset.CodeVersion);
         return Build(ArtifactKind.PreferenceData, key, folder =>
         {
             var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed).Preference.Select(item => item.Instruction).ToList();
-            using var policy = TorchPolicy.Open(sft.Handle, compute, "sft", recipe.GenerationBatch);
-            // Temperature 1 for diverse pairs; the cap stops the few rambling samples from holding up their whole batch
-            // (the world's answers are far shorter).
-            var outputs = Generate(policy, [.. instructions.SelectMany(instruction => new[] { instruction, instruction })],
-                new DecodingOptions(1.0, 1.0, PairTokens, seed), recipe.GenerationBatch, Stage(progress, "sampling pairs from SFT"), cancellationToken);
+            var outputs = SamplePairs(sft.Handle, instructions, recipe, seed, compute, Stage(progress, "sampling pairs from SFT"), cancellationToken);
             var pairs = instructions.Select((instruction, i) => new PreferenceQuery(instruction, outputs[2 * i], outputs[2 * i + 1])).ToList();
             progress?.Report(new TrainingStage("labelling pairs (training pool, 25% flips)", 0, pairs.Count));
             var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed, noise: LabelNoise.Training);
@@ -88,6 +90,31 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             PreferenceDataset.Write(folder, rows, labelling);
             return new Dictionary<string, double> { ["pairs"] = rows.Count, ["annotator_calls"] = service.AnnotatorCalls };
         });
+    }
+
+    /// <summary>
+    /// Two SFT samples per preference-split row, at temperature 1 for diverse pairs, keyed by row: the split repeats
+    /// instructions, and each repeat is a fresh draw (as each human-written instruction is in AlpacaFarm). The token cap
+    /// stops the few rambling samples from holding up their batch (the world's answers are far shorter).
+    /// </summary>
+    private static string[] SamplePairs(ArtifactHandle sft, IReadOnlyList<string> instructions, FarmRecipe recipe, long seed, ComputeResources compute,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (model, tokenizer) = Checkpoint.LoadPolicy(sft, TorchDevice.Apply(compute));
+        using var policy = model;
+        var sampler = new Sampler(policy, tokenizer);
+        var options = new SamplingOptions(1.0, 1.0, PairTokens, seed, recipe.GenerationBatch);
+        var outputs = new string[2 * instructions.Count];
+        var clock = Stopwatch.StartNew();
+        foreach (var rows in Enumerable.Range(0, outputs.Length).Chunk(recipe.GenerationBatch * 4))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var generated = sampler.Generate([.. rows.Select(i => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, instructions[i / 2]))],
+                [.. rows.Select(i => $"preference/{i / 2}/{i % 2}")], options, cancellationToken);
+            for (var j = 0; j < rows.Length; j++) outputs[rows[j]] = tokenizer.Decode(PromptFormat.UntilEos(tokenizer, generated[j]));
+            progress?.Report(new TrainingProgress(rows[^1] + 1, outputs.Length, double.NaN, double.NaN, (rows[^1] + 1) / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+        }
+        return outputs;
     }
 
     /// <summary>The proxy reward model: the SFT backbone plus a scalar head, trained on the shared preference data.</summary>

@@ -45,7 +45,10 @@ public sealed class RewardModel : nn.Module
         return score_head.forward(last).squeeze(-1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Rewards of (instruction, response) texts, without gradients, in batches.</summary>
+    /// <summary>
+    /// Rewards of (instruction, response) texts, in the items' order, without gradients. Batches hold texts of similar
+    /// length (sorted by token count), so little of each forward pass is padding.
+    /// </summary>
     public float[] Score(ITokenizer tokenizer, IReadOnlyList<(string Instruction, string Response)> items, int batchSize = 32)
     {
         var wasTraining = training;
@@ -53,16 +56,19 @@ public sealed class RewardModel : nn.Module
         try
         {
             var device = LogProbs.ModelDevice(this);
-            var rewards = new List<float>(items.Count);
-            foreach (var chunk in items.Chunk(batchSize))
+            var fitted = items.Select(i => PromptFormat.Fit(tokenizer, i.Instruction, i.Response, Config.MaxSequenceLength)).ToArray();
+            var order = Enumerable.Range(0, items.Count).OrderBy(i => fitted[i].Prompt.Length + fitted[i].Response.Length).ToArray();
+            var rewards = new float[items.Count];
+            foreach (var chunk in order.Chunk(batchSize))
             {
                 using var scope = NewDisposeScope();
+                // no_grad, not inference_mode: this forward measured 1.7× slower in inference mode (Best-of-16 scoring).
                 using var noGrad = torch.no_grad();
-                var fitted = chunk.Select(i => PromptFormat.Fit(tokenizer, i.Instruction, i.Response, Config.MaxSequenceLength)).ToArray();
-                var batch = SequenceBatch.Build([.. fitted.Select(f => f.Prompt)], [.. fitted.Select(f => f.Response)], tokenizer.PadId, device);
-                rewards.AddRange(Score(batch).cpu().data<float>().ToArray());
+                var batch = SequenceBatch.Build([.. chunk.Select(i => fitted[i].Prompt)], [.. chunk.Select(i => fitted[i].Response)], tokenizer.PadId, device);
+                var scores = Score(batch).cpu().data<float>().ToArray();
+                for (var j = 0; j < chunk.Length; j++) rewards[chunk[j]] = scores[j];
             }
-            return [.. rewards];
+            return rewards;
         }
         finally
         {

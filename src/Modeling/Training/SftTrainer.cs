@@ -14,7 +14,7 @@ namespace AlpacaFarm.Modeling.Training;
 public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached SFT artifacts made by older code are then rebuilt.</summary>
-    public const string CodeVersion = "sft-trainer/1";
+    public const string CodeVersion = "sft-trainer/2";
 
     /// <summary>Trains <c>model</c> in place; every step runs in its own dispose scope.</summary>
     public TrainingResult Train(

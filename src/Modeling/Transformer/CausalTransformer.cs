@@ -5,8 +5,7 @@ using static TorchSharp.torch;
 namespace AlpacaFarm.Modeling.Transformer;
 
 /// <summary>
-/// A decoder-only transformer: token and learned position embeddings, <see cref="TransformerConfig.Depth"/>
-/// pre-LayerNorm blocks (causal self-attention, then a GELU MLP, each added to the residual stream), a final
+/// A decoder-only transformer: token embeddings, <see cref="TransformerConfig.Depth"/> pre-LayerNorm blocks (causal self-attention, then a GELU MLP, each added to the residual stream), a final
 /// LayerNorm, a language-model head (tied to the token embeddings or not) and an optional scalar value head.
 /// </summary>
 /// <remarks>
@@ -18,7 +17,6 @@ namespace AlpacaFarm.Modeling.Transformer;
 public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding token_embedding;
-    private readonly Embedding position_embedding;
     private readonly ModuleList<Block> blocks;
     private readonly LayerNorm final_norm;
     private readonly Linear? lm_head;
@@ -29,7 +27,6 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
     {
         Config = config.Validated();
         token_embedding = nn.Embedding(config.VocabularySize, config.Width);
-        position_embedding = nn.Embedding(config.MaxSequenceLength, config.Width);
         blocks = new ModuleList<Block>([.. Enumerable.Range(0, config.Depth).Select(_ => new Block(config))]);
         final_norm = nn.LayerNorm(config.Width);
         if (!config.TiedEmbeddings) lm_head = nn.Linear(config.Width, config.VocabularySize, hasBias: false);
@@ -64,7 +61,7 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         var past = cache?.Length ?? 0;
         var length = inputIds.shape[1];
         // A padded batch may be wider than the model's maximum (long prompts beside long responses); what must fit is each
-        // row's own positions, which index the position embedding.
+        // row's own positions, whose rotary angles must stay in the range training covered.
         if (positions is null)
         {
             if (past + length > Config.MaxSequenceLength)
@@ -75,10 +72,11 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"a sequence exceeds the model's maximum of {Config.MaxSequenceLength} tokens");
         }
-        var x = token_embedding.forward(inputIds) + position_embedding.forward(positions);
+        var x = token_embedding.forward(inputIds);
+        using var rotary = RotaryPositions.For(positions, Config.HeadWidth);
         var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
         var bf16 = Precision == MatmulPrecision.Bf16Mixed;
-        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, cache, i, bf16);
+        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, rotary, cache, i, bf16);
         return final_norm.forward(x).MoveToOuterDisposeScope();
     }
 
@@ -164,12 +162,12 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public Tensor Forward(Tensor x, Tensor allowed, KvCache? cache, int layer, bool bf16)
+        public Tensor Forward(Tensor x, Tensor allowed, RotaryPositions rotary, KvCache? cache, int layer, bool bf16)
         {
             using var scope = NewDisposeScope();
             var (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2]);
             var parts = Linear(qkv, attention_norm.forward(x), bf16).view(batch, length, 3, _heads, _headWidth).permute(2, 0, 3, 1, 4);
-            Tensor queries = parts[0], keys = parts[1], values = parts[2];
+            Tensor queries = rotary.Apply(parts[0]), keys = rotary.Apply(parts[1]), values = parts[2];
             if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
             // Written out rather than scaled_dot_product_attention: at these sizes (≤ 96 positions, head width 48) libtorch's
             // fused CPU kernel measured slower, forward and backward, in fp32 and much slower in bf16 backward. In bf16 the

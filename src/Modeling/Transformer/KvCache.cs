@@ -81,6 +81,21 @@ public sealed class KvCache : IDisposable
         return all;
     }
 
+    /// <summary>Keeps only the batch rows at <paramref name="rows"/> (int64 indices, in the order given) in every layer.</summary>
+    public void KeepRows(Tensor rows)
+    {
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            if (_layers[i] is not { } entry) continue;
+            var kept = (entry.Keys.index_select(0, rows), entry.Values.index_select(0, rows));
+            kept.Item1.DetachFromDisposeScope();
+            kept.Item2.DetachFromDisposeScope();
+            entry.Keys.Dispose();
+            entry.Values.Dispose();
+            _layers[i] = kept;
+        }
+    }
+
     public void Dispose()
     {
         for (var i = 0; i < _layers.Length; i++)

@@ -11,7 +11,7 @@ namespace AlpacaFarm.Modeling.Transformer;
 /// <param name="Depth">Number of transformer blocks.</param>
 /// <param name="Width">Model (embedding) width; divisible by <paramref name="Heads"/>.</param>
 /// <param name="Heads">Attention heads per block.</param>
-/// <param name="MaxSequenceLength">Longest sequence (prompt and response) the position embeddings cover.</param>
+/// <param name="MaxSequenceLength">Longest sequence (prompt and response) the model accepts.</param>
 /// <param name="MlpRatio">Hidden width of each block's MLP, as a multiple of the width.</param>
 /// <param name="TiedEmbeddings">Whether the language-model head reuses the token embedding matrix.</param>
 /// <param name="ValueHead">Whether the model carries a scalar value head (for PPO).</param>

@@ -35,6 +35,15 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.Contains("reward model: trained in", first);
         Assert.Contains("reward model: reused from the cache", again);
         Assert.Contains("preference data: reused from the cache", again);
+
+        // Each row of the preference split is its own draw: a repeated instruction gets fresh samples, not a copy of its first pair.
+        var pairs = File.ReadLines(Directory.GetFiles(System.IO.Path.Combine(_home, "artifacts"), "pairs.jsonl", SearchOption.AllDirectories).Single())
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(row => (Instruction: row.GetProperty("instruction").GetString()!, Pair: row.GetProperty("output1").GetString() + "\u0001" + row.GetProperty("output2").GetString()))
+            .ToList();
+        var repeated = pairs.GroupBy(p => p.Instruction).Where(g => g.Count() >= 2).ToList();
+        Assert.NotEmpty(repeated);
+        Assert.Contains(repeated, g => g.Select(p => p.Pair).Distinct().Count() > 1);
     }
 
     [Fact]

@@ -29,6 +29,15 @@ public sealed class TransformerTests
             TinyWorld.Examples.Select(e => e.Response),
             generated.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))));
         Assert.All(generated, ids => Assert.Equal(tokenizer.EosId, ids[^1]));
+
+        // Responses of different lengths: rows that finish leave the batch and its cache; the others are unaffected.
+        string[] keys = [.. Enumerable.Range(0, 8).Select(i => $"row {i}")];
+        IReadOnlyList<IReadOnlyList<int>> eight = [.. prompts, .. prompts];
+        var sampling = new SamplingOptions(1.5, 1.0, 30, 11, BatchSize: 8);
+        var together = new Sampler(model, tokenizer).Generate(eight, keys, sampling);
+        var alone = Enumerable.Range(0, 8).Select(i => new Sampler(model, tokenizer).Generate([eight[i]], [keys[i]], sampling with { BatchSize = 1 })[0]);
+        Assert.Equal(alone, together);
+        Assert.True(together.Select(ids => ids.Length).Distinct().Count() > 1, "responses of one length do not exercise the compaction");
     }
 
     [Fact]
@@ -83,6 +92,26 @@ public sealed class TransformerTests
         var tail = model.Hidden(ids.narrow(1, 6, ids.shape[1] - 6), cache: cache);
 
         Assert.True(torch.cat([head, tail], 1).allclose(full, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Rotary_positions_make_attention_depend_on_offsets_only()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, seed: 6);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "Tell me about the red duck in the field.").Select(i => (long)i).ToArray()).unsqueeze(0);
+        var length = ids.shape[1];
+        Tensor Hidden(long start) => model.Hidden(ids, positions: torch.arange(start, start + length, dtype: ScalarType.Int64).unsqueeze(0));
+
+        var atZero = Hidden(0);
+
+        // Shifting every position by the same amount leaves all offsets, hence the output, unchanged; reversing them does not.
+        Assert.True(Hidden(7).allclose(atZero, rtol: 1e-4, atol: 1e-4));
+        var reversed = model.Hidden(ids, positions: torch.arange(length - 1, -1, -1, dtype: ScalarType.Int64).unsqueeze(0));
+        Assert.False(reversed.allclose(atZero, rtol: 1e-2, atol: 1e-2));
     }
 
     [Fact]

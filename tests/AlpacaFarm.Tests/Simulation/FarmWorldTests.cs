@@ -25,6 +25,20 @@ public sealed class FarmWorldTests
     }
 
     [Fact]
+    public void The_demonstrator_answers_a_repeated_instruction_differently_across_the_sft_split()
+    {
+        var sft = FarmWorld.Generate(new FarmSplitSizes(Sft: 3000, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), 7).Sft;
+
+        var repeated = sft.GroupBy(d => d.Instruction).Where(g => g.Count() >= 3).ToList();
+
+        Assert.NotEmpty(repeated);
+        // Most repeated instructions get more than one distinct demonstration (a few short answers coincide by chance).
+        Assert.True(repeated.Count(g => g.Select(d => d.Output).Distinct().Count() > 1) > repeated.Count / 2,
+            $"{repeated.Count} repeated instructions, varied: {repeated.Count(g => g.Select(d => d.Output).Distinct().Count() > 1)}");
+        Assert.Equal(FarmResponders.RespondAsDemonstrator(FarmTask.Parse(sft[5].Instruction)!, 7, 5), sft[5].Output);
+    }
+
+    [Fact]
     public void Split_sizes_are_honoured_and_eval_instructions_are_distinct()
     {
         var splits = FarmWorld.Generate(Small, 1);
