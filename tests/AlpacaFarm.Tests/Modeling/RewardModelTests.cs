@@ -24,6 +24,21 @@ public sealed class RewardModelTests
         Assert.Equal(options.TotalSteps(200), recorder.Reports[^1].Step);
     }
 
+    [Fact]
+    public void Scores_come_back_in_the_items_order_whatever_the_length_sorted_batches()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = new RewardModel(TinyWorld.Config(tokenizer), TorchSeeding.Generator("test-init", "reward", 3));
+        var items = Enumerable.Range(0, 23).Select(Pair).SelectMany(p => new[] { (p.Instruction, p.Chosen), (p.Instruction, p.Rejected) }).ToArray();
+
+        var batched = model.Score(tokenizer, items, batchSize: 8);
+        var alone = items.Select(item => model.Score(tokenizer, [item], batchSize: 1)[0]).ToArray();
+
+        Assert.Equal(alone.Length, batched.Length);
+        for (var i = 0; i < items.Length; i++) Assert.True(Math.Abs(alone[i] - batched[i]) < 1e-4, $"item {i}: {alone[i]} alone, {batched[i]} batched");
+        Assert.True(batched.Distinct().Count() > items.Length / 2, "scores should differ between texts");
+    }
+
     // Chosen and rejected are random filler sentences; only the chosen one mentions grass.
     private static PreferenceExample Pair(int index)
     {
