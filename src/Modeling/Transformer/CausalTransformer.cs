@@ -74,9 +74,11 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         }
         var x = token_embedding.forward(inputIds);
         using var rotary = RotaryPositions.For(positions, Config.HeadWidth);
+        // Built once per forward and added to every layer's scores: 0 where a query may attend, −∞ where it may not.
         var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
+        var maskBias = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: inputIds.device).masked_fill(allowed.logical_not(), float.NegativeInfinity);
         var bf16 = Precision == MatmulPrecision.Bf16Mixed;
-        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, allowed, rotary, cache, i, bf16);
+        for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, maskBias, rotary, cache, i, bf16);
         return final_norm.forward(x).MoveToOuterDisposeScope();
     }
 
@@ -162,19 +164,21 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public Tensor Forward(Tensor x, Tensor allowed, RotaryPositions rotary, KvCache? cache, int layer, bool bf16)
+        public Tensor Forward(Tensor x, Tensor maskBias, RotaryPositions rotary, KvCache? cache, int layer, bool bf16)
         {
             using var scope = NewDisposeScope();
             var (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2]);
             var parts = Linear(qkv, attention_norm.forward(x), bf16).view(batch, length, 3, _heads, _headWidth).permute(2, 0, 3, 1, 4);
-            Tensor queries = rotary.Apply(parts[0]), keys = rotary.Apply(parts[1]), values = parts[2];
+            // Queries and keys rotate together: one set of elementwise ops instead of two.
+            var rotated = rotary.Apply(parts.narrow(0, 0, 2));
+            Tensor queries = rotated[0], keys = rotated[1], values = parts[2];
             if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
             // Written out rather than scaled_dot_product_attention: at these sizes (≤ 96 positions, head width 48) libtorch's
             // fused CPU kernel measured slower, forward and backward, in fp32 and much slower in bf16 backward. In bf16 the
             // two matmuls run in bf16 and the softmax in fp32.
             var scores = queries.matmul(keys.transpose(-2, -1)) / Math.Sqrt(_headWidth);
             if (bf16) scores = scores.to(ScalarType.Float32);
-            var weights = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity).softmax(-1);
+            var weights = (scores + maskBias).softmax(-1);
             if (bf16) weights = weights.to(ScalarType.BFloat16);
             var attended = weights.matmul(values).transpose(1, 2).reshape(batch, length, width);
             // The residual stream stays fp32: fp32 + bf16 promotes to fp32.

@@ -34,7 +34,7 @@ internal sealed class RotaryPositions : IDisposable
         return rotary;
     }
 
-    /// <summary>Rotates queries or keys [batch, heads, new, head width] (in their own number format).</summary>
+    /// <summary>Rotates queries and/or keys [..., batch, heads, new, head width] (in their own number format).</summary>
     public Tensor Apply(Tensor x)
     {
         using var scope = NewDisposeScope();
