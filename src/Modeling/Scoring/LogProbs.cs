@@ -24,7 +24,8 @@ public static class LogProbs
     {
         using var scope = NewDisposeScope();
         var logProbs = responseLogits.log_softmax(-1).gather(2, batch.ResponseIds.unsqueeze(2)).squeeze(2);
-        return logProbs.masked_fill(batch.ResponseMask.logical_not(), 0.0).MoveToOuterDisposeScope();
+        using var zero = 0.0.ToScalar();
+        return logProbs.masked_fill(batch.ResponseMask.logical_not(), zero).MoveToOuterDisposeScope();
     }
 
     /// <summary>The hidden states [batch, longest response, width] at the positions that predict the response tokens.</summary>

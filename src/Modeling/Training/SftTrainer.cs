@@ -62,7 +62,8 @@ public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, Tr
     {
         using var scope = NewDisposeScope();
         var logProbs = LogProbs.OfResponses(model, batch);
-        return (-logProbs.sum() / batch.ResponseMask.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        using var one = 1.ToScalar();
+        return (-logProbs.sum() / batch.ResponseMask.sum().clamp_min(one)).MoveToOuterDisposeScope();
     }
 
     internal static void Report(
