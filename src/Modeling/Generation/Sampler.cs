@@ -1,4 +1,5 @@
 using AlpacaFarm.Abstractions.Randomness;
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Transformer;
 using TorchSharp;
@@ -128,22 +129,21 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
     private static long[] Choose(Tensor logits, double[] uniforms, SamplingOptions options, Device device)
     {
         if (options.Temperature == 0) return logits.argmax(-1).cpu().data<long>().ToArray();
+        // Held across the native calls (see HeldScalars).
         using var temperature = options.Temperature.ToScalar();
         using var topP = options.TopP.ToScalar();
-        using var zero = 0.ToScalar();
-        using var one = 1.ToScalar();
         var probabilities = (logits / temperature).softmax(-1);
         var (sorted, order) = probabilities.sort(-1, descending: true, stable: true);
         if (options.TopP < 1)
         {
             var before = sorted.cumsum(-1) - sorted;
-            sorted = sorted.masked_fill(before.ge(topP), zero);
+            sorted = sorted.masked_fill(before.ge(topP), HeldScalars.Zero);
         }
         var cumulative = sorted.cumsum(-1);
         var total = cumulative.select(-1, -1).unsqueeze(-1);
         var u = torch.tensor(uniforms, device: device).to(ScalarType.Float32).unsqueeze(-1) * total;
         // Rounding at u ≈ 1 could step past the last token with mass: never pick one that was cut or underflowed.
-        var lastWithMass = sorted.gt(zero).sum(-1, keepdim: true) - one;
+        var lastWithMass = sorted.gt(HeldScalars.Zero).sum(-1, keepdim: true) - HeldScalars.One;
         var rank = torch.minimum(cumulative.le(u).sum(-1, keepdim: true), lastWithMass);
         return order.gather(-1, rank).squeeze(-1).cpu().data<long>().ToArray();
     }

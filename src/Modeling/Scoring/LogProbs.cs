@@ -1,3 +1,4 @@
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Transformer;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,8 +25,7 @@ public static class LogProbs
     {
         using var scope = NewDisposeScope();
         var logProbs = responseLogits.log_softmax(-1).gather(2, batch.ResponseIds.unsqueeze(2)).squeeze(2);
-        using var zero = 0.0.ToScalar();
-        return logProbs.masked_fill(batch.ResponseMask.logical_not(), zero).MoveToOuterDisposeScope();
+        return logProbs.masked_fill(batch.ResponseMask.logical_not(), HeldScalars.Zero).MoveToOuterDisposeScope();
     }
 
     /// <summary>The hidden states [batch, longest response, width] at the positions that predict the response tokens.</summary>

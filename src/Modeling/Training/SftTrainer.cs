@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Transformer;
@@ -62,8 +63,7 @@ public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, Tr
     {
         using var scope = NewDisposeScope();
         var logProbs = LogProbs.OfResponses(model, batch);
-        using var one = 1.ToScalar();
-        return (-logProbs.sum() / batch.ResponseMask.sum().clamp_min(one)).MoveToOuterDisposeScope();
+        return (-logProbs.sum() / batch.ResponseMask.sum().clamp_min(HeldScalars.One)).MoveToOuterDisposeScope();
     }
 
     internal static void Report(

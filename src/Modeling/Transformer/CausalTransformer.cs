@@ -1,3 +1,4 @@
+using AlpacaFarm.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,10 +77,7 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         using var rotary = RotaryPositions.For(positions, Config.HeadWidth);
         // Built once per forward and added to every layer's scores: 0 where a query may attend, −∞ where it may not.
         var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
-        // Scalars live in `using` locals across the native call: TorchSharp's Scalar is finalizable and passes a raw handle,
-        // so an implicit temporary may be finalized mid-call (the likely cause of one "toFloat" crash in masked_fill).
-        using var negativeInfinity = float.NegativeInfinity.ToScalar();
-        var maskBias = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: inputIds.device).masked_fill(allowed.logical_not(), negativeInfinity);
+        var maskBias = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: inputIds.device).masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity);
         var bf16 = Precision == MatmulPrecision.Bf16Mixed;
         for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, maskBias, rotary, cache, i, bf16);
         return final_norm.forward(x).MoveToOuterDisposeScope();
@@ -106,10 +104,8 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
     public static Tensor PositionsFromMask(Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        using var one = 1.ToScalar();
-        using var zero = 0.ToScalar();
-        var counted = attentionMask.to(ScalarType.Int64).cumsum(1) - one;
-        return counted.clamp_min(zero).MoveToOuterDisposeScope();
+        var counted = attentionMask.to(ScalarType.Int64).cumsum(1) - HeldScalars.One;
+        return counted.clamp_min(HeldScalars.Zero).MoveToOuterDisposeScope();
     }
 
     // [batch or 1, 1, new, cached + new] booleans: causal, not padding, and always the position itself.
@@ -181,15 +177,15 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             // Written out rather than scaled_dot_product_attention: at these sizes (≤ 96 positions, head width 48) libtorch's
             // fused CPU kernel measured slower, forward and backward, in fp32 and much slower in bf16 backward. In bf16 the
             // two matmuls run in bf16 and the softmax in fp32.
-            using var scale = Math.Sqrt(_headWidth).ToScalar();
+            using var scale = Math.Sqrt(_headWidth).ToScalar(); // held across the call (see HeldScalars)
             var scores = queries.matmul(keys.transpose(-2, -1)) / scale;
             if (bf16) scores = scores.to(ScalarType.Float32);
-            var weights = (scores + maskBias).softmax(-1);
+            var weights = scores.add(maskBias, HeldScalars.One).softmax(-1);
             if (bf16) weights = weights.to(ScalarType.BFloat16);
             var attended = weights.matmul(values).transpose(1, 2).reshape(batch, length, width);
             // The residual stream stays fp32: fp32 + bf16 promotes to fp32.
-            x = x + Linear(attention_projection, attended, bf16);
-            x = x + Linear(mlp_projection, nn.functional.gelu(Linear(mlp_in, mlp_norm.forward(x), bf16)), bf16);
+            x = x.add(Linear(attention_projection, attended, bf16), HeldScalars.One);
+            x = x.add(Linear(mlp_projection, nn.functional.gelu(Linear(mlp_in, mlp_norm.forward(x), bf16)), bf16), HeldScalars.One);
             return x.MoveToOuterDisposeScope();
         }
     }

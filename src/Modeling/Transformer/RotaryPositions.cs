@@ -1,3 +1,4 @@
+using AlpacaFarm.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,7 +42,7 @@ internal sealed class RotaryPositions : IDisposable
         var half = x.shape[^1] / 2;
         var (first, second) = (x.narrow(-1, 0, half), x.narrow(-1, half, half));
         var (cos, sin) = (Cos.to(x.dtype), Sin.to(x.dtype));
-        return torch.cat([first * cos - second * sin, first * sin + second * cos], -1).MoveToOuterDisposeScope();
+        return torch.cat([first * cos - second * sin, (first * sin).add(second * cos, HeldScalars.One)], -1).MoveToOuterDisposeScope();
     }
 
     public void Dispose()
