@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Runtime;
@@ -300,7 +301,7 @@ internal static class Bench
         var instructions = FarmEvalSet.Load().Items.Select(item => item.Instruction).ToArray();
         var prompts = instructions.SelectMany(i => Enumerable.Repeat((IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, i), n)).ToArray();
         var keys = instructions.SelectMany(i => Enumerable.Range(0, n).Select(k => k == 0 ? i : $"{i}#{k}")).ToArray();
-        var decoding = trained ? new SamplingOptions(0.7, 0.9, 300, 0, batch) : new SamplingOptions(1.0, 1.0, 64, 0, batch);
+        var decoding = trained ? SamplingOptions.From(DecodingOptions.Evaluation(0), batch) : new SamplingOptions(1.0, 1.0, 64, 0, batch);
         var total = Stopwatch.StartNew();
         var generated = new Sampler(policy, tokenizer).Generate(prompts, keys, decoding);
         var generate = total.Elapsed.TotalSeconds;

@@ -12,7 +12,6 @@ using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
-using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;

@@ -75,9 +75,7 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         }
         var x = token_embedding.forward(inputIds);
         using var rotary = RotaryPositions.For(positions, Config.HeadWidth);
-        // Built once per forward and added to every layer's scores: 0 where a query may attend, −∞ where it may not.
-        var allowed = AttentionAllowed(past, length, attentionMask, inputIds.device);
-        var maskBias = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: inputIds.device).masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity);
+        var maskBias = AttentionBias(past, length, attentionMask, inputIds.device);
         var bf16 = Precision == MatmulPrecision.Bf16Mixed;
         for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, maskBias, rotary, cache, i, bf16);
         return final_norm.forward(x).MoveToOuterDisposeScope();
@@ -108,8 +106,9 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         return counted.clamp_min(HeldScalars.Zero).MoveToOuterDisposeScope();
     }
 
-    // [batch or 1, 1, new, cached + new] booleans: causal, not padding, and always the position itself.
-    private static Tensor AttentionAllowed(long past, long length, Tensor? attentionMask, Device device)
+    // [batch or 1, 1, new, cached + new], built once per forward and added to every layer's scores: 0 where a query may
+    // attend (causal, not padding, and always the position itself), −∞ where it may not.
+    private static Tensor AttentionBias(long past, long length, Tensor? attentionMask, Device device)
     {
         using var scope = NewDisposeScope();
         var queries = torch.arange(past, past + length, dtype: ScalarType.Int64, device: device).unsqueeze(1);
@@ -119,7 +118,9 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             allowed = allowed.logical_and(attentionMask.to(ScalarType.Bool).unsqueeze(1)).logical_or(keys.eq(queries));
         else
             allowed = allowed.unsqueeze(0);
-        return allowed.unsqueeze(1).MoveToOuterDisposeScope();
+        allowed = allowed.unsqueeze(1);
+        return torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device)
+            .masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
     /// <summary>The layer in fp32, or in bfloat16 from its fp32 weights (the input is cast when it is not bf16 yet).</summary>
