@@ -19,7 +19,7 @@ public sealed class FarmEvalSet : IEvaluationSet
     public const string SetId = "farm";
 
     /// <summary>SHA-256 of the committed file's bytes. Regenerate with <c>alpacafarm farm generate</c> and update both together.</summary>
-    public const string ExpectedSha256 = "dc9ee551b0625eaf568eee2f6d1afd2601fdcb7deec33ddf034593cebf16d3f8";
+    public const string ExpectedSha256 = "2b58374392a7a636c13993eb907388193a5f82ed4630f9e55bff16120f202174";
 
     internal const string ResourceName = "AlpacaFarm.Simulation.farm-eval-805.json";
 

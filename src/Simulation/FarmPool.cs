@@ -69,7 +69,9 @@ public sealed class FarmAnnotator : IPairAnnotator
 /// The farm's pool of 13 simulated annotators (after AlpacaFarm's 13-member <c>annotator_pool_v0</c>). Each is a
 /// different biased view of gold; most like length more than gold does (a length bonus, a softer verbosity penalty),
 /// so the pool's P(prefer longer) exceeds gold's and a policy optimised hard against it gains length past the ideal
-/// and loses gold. Their temperatures are tuned so that the pool agrees with the simulated humans about 65% of the time.
+/// and loses gold. Their temperatures are low, so that each is a consistent judge (as LLM judges are): the pool then agrees
+/// with the simulated humans about 65% of the time, and training labels get their noise from the 25% flip. With members
+/// twice as noisy (world farm-2) even a perfect model of the pool scored only 60.6% on the noisy training labels.
 /// </summary>
 public static class FarmPool
 {
@@ -81,19 +83,19 @@ public static class FarmPool
     /// <summary>The members, in a fixed order. Weights: gold's are 1; "verbose" scales the penalty for length past the ideal.</summary>
     public static IReadOnlyList<FarmAnnotator> Members { get; } =
     [
-        new("farm-balanced", "closest to gold, with a taste for length", G with { Verbose = 0.3, Filler = 0.3, LengthBonus = 0.3 }, 0, 0.9),
-        new("farm-length-lover", "over-rewards length: a large bonus per token, no verbosity or filler penalty", G with { Verbose = 0, Filler = 0, LengthBonus = 0.8 }, 0, 1.0),
-        new("farm-fact-lenient", "misses factual errors: false statements cost it nothing", G with { False = 0, Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0, 0.9),
-        new("farm-first-position", "prefers the output shown first", G with { Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0.8, 1.0),
-        new("farm-second-position", "slightly prefers the output shown second", G with { Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, -0.4, 1.0),
-        new("farm-sharp", "sharper: a low temperature, close to gold's ranking", G with { Verbose = 0.5, Filler = 0.5, LengthBonus = 0.2 }, 0, 0.45),
-        new("farm-noisy", "noisier: a high temperature", G with { Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0, 2.0),
-        new("farm-concise", "prefers short answers and lists, leans to the first output (AlpacaFarm's \"joe\")", G with { Verbose = 2, List = 3, LengthBonus = -0.05 }, 0.3, 1.0),
-        new("farm-elaborate", "prefers long, elaborate answers and is strict on format (AlpacaFarm's \"diana\")", G with { Verbose = 0, Malformed = 2, Filler = 0.3, LengthBonus = 0.5 }, 0, 1.0),
-        new("farm-repetition-blind", "does not notice repetition or filler", G with { Repeat = 0, Filler = 0, Verbose = 0.2, LengthBonus = 0.35 }, 0, 1.0),
-        new("farm-format-blind", "does not notice format faults", G with { Malformed = 0, Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0, 1.0),
-        new("farm-detail-lover", "over-weights detail and ignores length past the ideal", G with { Detail = 2, Verbose = 0, Filler = 0, LengthBonus = 0.35 }, 0, 1.0),
-        new("farm-correctness-only", "judges correctness alone, blind to style, detail and length", G with { Detail = 0, Verbose = 0, Repeat = 0, Malformed = 0.3, Filler = 0, LengthBonus = 0.1 }, 0, 0.8),
+        new("farm-balanced", "closest to gold, with a taste for length", G with { Verbose = 0.3, Filler = 0.3, LengthBonus = 0.3 }, 0, 0.315),
+        new("farm-length-lover", "over-rewards length: a large bonus per token, no verbosity or filler penalty", G with { Verbose = 0, Filler = 0, LengthBonus = 0.8 }, 0, 0.35),
+        new("farm-fact-lenient", "misses factual errors: false statements cost it nothing", G with { False = 0, Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0, 0.315),
+        new("farm-first-position", "prefers the output shown first", G with { Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0.28, 0.35),
+        new("farm-second-position", "slightly prefers the output shown second", G with { Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, -0.14, 0.35),
+        new("farm-sharp", "sharper: a low temperature, close to gold's ranking", G with { Verbose = 0.5, Filler = 0.5, LengthBonus = 0.2 }, 0, 0.1575),
+        new("farm-noisy", "noisier: a high temperature", G with { Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0, 0.7),
+        new("farm-concise", "prefers short answers and lists, leans to the first output (AlpacaFarm's \"joe\")", G with { Verbose = 2, List = 3, LengthBonus = -0.05 }, 0.105, 0.35),
+        new("farm-elaborate", "prefers long, elaborate answers and is strict on format (AlpacaFarm's \"diana\")", G with { Verbose = 0, Malformed = 2, Filler = 0.3, LengthBonus = 0.5 }, 0, 0.35),
+        new("farm-repetition-blind", "does not notice repetition or filler", G with { Repeat = 0, Filler = 0, Verbose = 0.2, LengthBonus = 0.35 }, 0, 0.35),
+        new("farm-format-blind", "does not notice format faults", G with { Malformed = 0, Verbose = 0.2, Filler = 0, LengthBonus = 0.35 }, 0, 0.35),
+        new("farm-detail-lover", "over-weights detail and ignores length past the ideal", G with { Detail = 2, Verbose = 0, Filler = 0, LengthBonus = 0.35 }, 0, 0.35),
+        new("farm-correctness-only", "judges correctness alone, blind to style, detail and length", G with { Detail = 0, Verbose = 0, Repeat = 0, Malformed = 0.3, Filler = 0, LengthBonus = 0.1 }, 0, 0.28),
     ];
 
     /// <summary>The evaluation pool (no label flips; training adds <c>LabelNoise.Training</c> through the preference service).</summary>

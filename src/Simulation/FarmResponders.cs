@@ -32,11 +32,11 @@ public static class FarmResponders
     /// <summary>Generator name of the demonstrations.</summary>
     public const string DemonstratorGenerator = "farm-demonstrator";
 
-    internal static readonly ResponderStyle Reference = new("reference", ErrorRate: 0.05, DetailMin: 3, DetailMax: 4, FullSentence: 0.9, ExtraFact: 0.5,
-        Numbered: 0.7, ListCountError: 0.03, WrongMember: 0.03, SequenceError: 0.05, Filler: 0.15, Repeat: 0.02, Malformed: 0.01);
+    internal static readonly ResponderStyle Reference = new("reference", ErrorRate: 0.08, DetailMin: 3, DetailMax: 4, FullSentence: 0.9, ExtraFact: 0.5,
+        Numbered: 0.7, ListCountError: 0.03, WrongMember: 0.05, SequenceError: 0.08, Filler: 0.15, Repeat: 0.02, Malformed: 0.01);
 
-    internal static readonly ResponderStyle Demonstrator = new("demonstrator", ErrorRate: 0.18, DetailMin: 1, DetailMax: 3, FullSentence: 0.6, ExtraFact: 0.15,
-        Numbered: 0.4, ListCountError: 0.12, WrongMember: 0.1, SequenceError: 0.25, Filler: 0.1, Repeat: 0.1, Malformed: 0.06);
+    internal static readonly ResponderStyle Demonstrator = new("demonstrator", ErrorRate: 0.12, DetailMin: 1, DetailMax: 3, FullSentence: 0.6, ExtraFact: 0.15,
+        Numbered: 0.4, ListCountError: 0.12, WrongMember: 0.07, SequenceError: 0.15, Filler: 0.1, Repeat: 0.1, Malformed: 0.06);
 
     /// <summary>The demonstrator made correct and terse: no errors or slips, the least detail.</summary>
     internal static readonly ResponderStyle Terse = Demonstrator with

@@ -42,7 +42,7 @@ public static class FarmWorld
     /// Changes whenever generation or scoring changes (lexicon, knowledge base, templates, responders, gold, annotators,
     /// humans). Recorded with every farm score.
     /// </summary>
-    public const string WorldVersion = "farm-2";
+    public const string WorldVersion = "farm-3";
 
     /// <summary>The seed the committed eval-805 file and the calibration set are generated from.</summary>
     public const long DefaultSeed = 805;

@@ -26,7 +26,7 @@ public sealed record FarmRecipe(
     /// <summary>The paper's data sizes on a model that trains in minutes on 2 CPU cores.</summary>
     public static FarmRecipe Default { get; } = new("default", FarmSplitSizes.Paper, Depth: 3, Width: 192, Heads: 4, MaxSequenceLength: 96,
         Sft: new TrainingOptions(Epochs: 4, BatchSize: 32, LearningRate: 1.5e-3, ProgressEvery: 5),
-        Reward: new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 5e-4, ProgressEvery: 5),
+        Reward: new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 1e-4, ProgressEvery: 5),
         HeldOutPairs: 1000, GenerationBatch: 64);
 
     /// <summary>A smoke run in seconds, for tests and for trying the commands.</summary>

@@ -1,3 +1,4 @@
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Transformer;
@@ -7,16 +8,35 @@ using static TorchSharp.torch;
 
 namespace AlpacaFarm.Modeling.Training;
 
-/// <summary>A transformer backbone and a scalar head read at the last real token of prompt + response (its end-of-sequence).</summary>
+/// <summary>
+/// A transformer backbone with two readouts: a scalar head at the last real token of prompt + response (its
+/// end-of-sequence), as AlpacaFarm's reward models have, plus a learned weight β times the mean log-probability that
+/// the backbone's own language-model head gives the response tokens.
+/// </summary>
+/// <remarks>
+/// Why the likelihood term: the farm's preferences turn mostly on knowledge (a wrong colour, a wrong list member, an
+/// unsorted number). The SFT backbone holds that knowledge as next-token probabilities, but a last-token head must
+/// learn to re-derive it from 9k noisy pairs, and did not (52.7 % held-out accuracy, barely above its surface-only
+/// 52.6 %). Through the likelihood term each pair's gradient lands on the very tokens that differ, as in DPO's
+/// implicit reward (length-normalised, reference-free, as SimPO's).
+/// </remarks>
 public sealed class RewardModel : nn.Module
 {
     private readonly CausalTransformer backbone;
     private readonly Linear score_head;
+    private readonly Parameter likelihood_weight;
+
+    /// <summary>
+    /// β before training. At reward-model learning rates (1e-4) a scalar barely moves in one epoch, so its start
+    /// matters: 3 gave held-out agreement with the noiseless pool of 68.1 % against 66.4 % for 1 (farm world, 1,011 pairs).
+    /// </summary>
+    public const float InitialLikelihoodWeight = 3;
 
     public RewardModel(TransformerConfig config, Generator init) : base(nameof(RewardModel))
     {
         backbone = new CausalTransformer(config, init);
         score_head = nn.Linear(config.Width, 1);
+        likelihood_weight = new Parameter(torch.full(1, InitialLikelihoodWeight));
         RegisterComponents();
         using var noGrad = torch.no_grad();
         score_head.weight!.normal_(0, 0.02, init);
@@ -42,7 +62,9 @@ public sealed class RewardModel : nn.Module
         using var scope = NewDisposeScope();
         var hidden = backbone.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
         var last = hidden.gather(1, batch.LastIndex.view(-1, 1, 1).expand(-1, 1, hidden.shape[2])).squeeze(1);
-        return score_head.forward(last).squeeze(-1).MoveToOuterDisposeScope();
+        var logProbs = LogProbs.OfResponses(backbone.Logits(LogProbs.ResponseHidden(hidden, batch)), batch);
+        var meanLogProb = logProbs.sum(1).div(batch.ResponseMask.sum(1).clamp_min(HeldScalars.One));
+        return score_head.forward(last).squeeze(-1).add(meanLogProb.mul(likelihood_weight)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 using AlpacaFarm.Abstractions.Randomness;
 using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
+using TorchSharp;
 
 namespace AlpacaFarm.Tests.Modeling;
 
@@ -37,6 +39,31 @@ public sealed class RewardModelTests
         Assert.Equal(alone.Length, batched.Length);
         for (var i = 0; i < items.Length; i++) Assert.True(Math.Abs(alone[i] - batched[i]) < 1e-4, $"item {i}: {alone[i]} alone, {batched[i]} batched");
         Assert.True(batched.Distinct().Count() > items.Length / 2, "scores should differ between texts");
+    }
+
+    [Fact]
+    public void With_its_head_zeroed_a_reward_model_started_from_a_policy_scores_beta_times_the_policys_mean_log_probability()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        var (policy, _) = TinyWorld.Overfit(tokenizer);
+        using var __ = policy;
+        using var model = new RewardModel(policy.Config, TorchSeeding.Generator("test-init", "reward", 4));
+        model.CopyBackboneFrom(policy);
+        using (torch.no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.StartsWith("score_head", StringComparison.Ordinal))) parameter.zero_();
+        }
+        (string, string)[] items = [("What does the cow eat?", "The cow eats grass."), ("What does the cow eat?", "The cow eats mud.")];
+
+        var scores = model.Score(tokenizer, items);
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            var response = PromptFormat.Response(tokenizer, items[i].Item2);
+            var total = LogProbs.SequenceTotals(policy, [PromptFormat.Prompt(tokenizer, items[i].Item1)], [response], tokenizer.PadId)[0];
+            Assert.Equal(RewardModel.InitialLikelihoodWeight * total / response.Length, scores[i], 4);
+        }
+        Assert.True(scores[0] > scores[1], $"the policy's own answer scored {scores[0]}, a wrong one {scores[1]}");
     }
 
     // Chosen and rejected are random filler sentences; only the chosen one mentions grass.

@@ -35,7 +35,7 @@ public sealed class FarmStatsTests(FarmStatsFixture fixture) : IClassFixture<Far
     public void The_demonstrator_leaves_room_above_it()
     {
         var demonstrator = Variant(FarmCalibration.Demonstrator);
-        Assert.InRange(demonstrator.SimulatedWinRate, 33, 48);
+        Assert.InRange(demonstrator.SimulatedWinRate, 30, 45); // the paper's SFT range (FARM-WORLD property 3)
         Assert.True(demonstrator.GoldWinRate < 50);
     }
 
