@@ -37,7 +37,7 @@ public static class Checkpoint
     {
         var (manifest, tokenizer) = Open(handle, ArtifactKind.Policy);
         var model = new CausalTransformer(manifest.Model, new torch.Generator(0));
-        return (Load(model, handle.Path, device), tokenizer);
+        return (Load(model, manifest, handle.Path, device), tokenizer);
     }
 
     /// <summary>Opens a reward-model handle (checked intact) on <paramref name="device"/> (CPU when null).</summary>
@@ -45,7 +45,7 @@ public static class Checkpoint
     {
         var (manifest, tokenizer) = Open(handle, ArtifactKind.RewardModel);
         var model = new RewardModel(manifest.Model, new torch.Generator(0));
-        return (Load(model, handle.Path, device), tokenizer);
+        return (Load(model, manifest, handle.Path, device), tokenizer);
     }
 
     /// <summary>Reads a folder's <c>config.json</c>.</summary>
@@ -82,9 +82,18 @@ public static class Checkpoint
         return (manifest, tokenizer);
     }
 
-    private static T Load<T>(T model, string folder, torch.Device? device) where T : torch.nn.Module
+    private static T Load<T>(T model, Manifest manifest, string folder, torch.Device? device) where T : torch.nn.Module
     {
-        model.load(Path.Combine(folder, WeightsFile), strict: true);
+        try
+        {
+            model.load(Path.Combine(folder, WeightsFile), strict: true);
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or KeyNotFoundException)
+        {
+            // E.g. a reward model saved before the likelihood readout existed: say which code made it, not just which tensor is missing.
+            model.Dispose();
+            throw new InvalidDataException($"{folder}: weights made by {manifest.CodeVersion} do not fit this build's {manifest.Kind} ({error.Message}); train it anew", error);
+        }
         model.eval();
         return device is null || device.type == DeviceType.CPU ? model : model.to(device);
     }

@@ -65,6 +65,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Weights_that_do_not_fit_the_models_layout_fail_with_one_error_naming_the_code_that_made_them()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var policy = TinyWorld.Model(tokenizer);
+        var folder = Path.Combine(_folder, "old-rm");
+        Checkpoint.SavePolicy(policy, tokenizer, folder, "reward-trainer/2");
+        var config = Path.Combine(folder, Checkpoint.ConfigFile);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"Policy\"", "\"RewardModel\"", StringComparison.Ordinal));
+
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, folder, "reward-trainer/2")));
+
+        Assert.Contains("reward-trainer/2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("train it anew", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_torch_policy_answers_through_the_contract_with_one_output_per_prompt()
     {
         var tokenizer = TinyWorld.Tokenizer();
