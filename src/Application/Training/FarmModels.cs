@@ -35,6 +35,9 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 {
     private const string MetricsFile = "metrics.json";
 
+    /// <summary>Reported when an artifact is built, not stored with it (see <see cref="Build"/>).</summary>
+    private const string TokensPerSecond = "tokens_per_second";
+
     /// <summary>How held-out pairs are chosen; part of the reward model's key.</summary>
     private const string HeldOutSplit = "held-out=by-instruction";
 
@@ -61,7 +64,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             Checkpoint.SavePolicy(model, tokenizer, folder, SftTrainer.CodeVersion);
             return new Dictionary<string, double>
             {
-                ["first_loss"] = result.Losses[0], ["final_loss"] = result.Losses[^1], ["steps"] = result.Steps, ["tokens_per_second"] = result.TokensPerSecond,
+                ["first_loss"] = result.Losses[0], ["final_loss"] = result.Losses[^1], ["steps"] = result.Steps, [TokensPerSecond] = result.TokensPerSecond,
             };
         });
     }
@@ -155,7 +158,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
                     return a > b ? 1 : a < b ? 2 : 1.5;
                 }),
                 ["final_loss"] = result.Training.Losses[^1],
-                ["tokens_per_second"] = result.Training.TokensPerSecond,
+                [TokensPerSecond] = result.Training.TokensPerSecond,
             };
         });
     }
@@ -179,8 +182,15 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
     {
         var clock = Stopwatch.StartNew();
         if (Cache.TryGet(kind, key) is { } cached) return new TrainedArtifact(cached, true, TimeSpan.Zero, ReadMetrics(cached.Path));
-        var handle = Cache.GetOrCreate(kind, key, folder => File.WriteAllText(Path.Combine(folder, MetricsFile), JsonSerializer.Serialize(create(folder))));
-        return new TrainedArtifact(handle, false, clock.Elapsed, ReadMetrics(handle.Path));
+        Dictionary<string, double>? made = null;
+        // Timings differ from run to run; stored, they would give the same weights a different content hash, and every
+        // artifact keyed on that hash (preference data, reward model) would be rebuilt instead of found.
+        var handle = Cache.GetOrCreate(kind, key, folder =>
+        {
+            made = create(folder);
+            File.WriteAllText(Path.Combine(folder, MetricsFile), JsonSerializer.Serialize(made.Where(metric => metric.Key != TokensPerSecond).ToDictionary()));
+        });
+        return new TrainedArtifact(handle, false, clock.Elapsed, made ?? ReadMetrics(handle.Path));
     }
 
     private static Dictionary<string, double> ReadMetrics(string folder) =>
