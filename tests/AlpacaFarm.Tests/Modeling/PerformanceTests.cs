@@ -72,7 +72,7 @@ public sealed class PerformanceTests
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "Tell me about the red duck in the field.").Select(i => (long)i).ToArray()).unsqueeze(0);
+        var ids = TinyWorld.PromptIds(tokenizer, "Tell me about the red duck in the field.");
         var fp32 = model.Logits(model.Hidden(ids));
 
         model.Precision = MatmulPrecision.Bf16Mixed;

@@ -2,6 +2,7 @@ using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
 using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
 
 namespace AlpacaFarm.Tests.Modeling;
 
@@ -36,6 +37,10 @@ internal static class TinyWorld
         var options = new TrainingOptions(Epochs: 150, BatchSize: 4, LearningRate: 3e-3, WarmupFraction: 0.05, WeightDecay: 0, Seed: 3);
         return (model, new SftTrainer(model, tokenizer, options).Train(Examples));
     }
+
+    /// <summary>One prompt's token ids as a [1, length] tensor (in the caller's dispose scope).</summary>
+    public static torch.Tensor PromptIds(WordTokenizer tokenizer, string instruction) =>
+        torch.tensor(PromptFormat.Prompt(tokenizer, instruction).Select(i => (long)i).ToArray()).unsqueeze(0);
 
     public static IReadOnlyList<IReadOnlyList<int>> Prompts(WordTokenizer tokenizer, IEnumerable<string> instructions) =>
         [.. instructions.Select(i => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, i))];

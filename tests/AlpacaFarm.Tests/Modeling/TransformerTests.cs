@@ -84,7 +84,7 @@ public sealed class TransformerTests
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "Tell me about the red duck in the field.").Select(i => (long)i).ToArray()).unsqueeze(0);
+        var ids = TinyWorld.PromptIds(tokenizer, "Tell me about the red duck in the field.");
         var full = model.Hidden(ids);
 
         using var cache = new KvCache(model.Config.Depth);
@@ -102,7 +102,7 @@ public sealed class TransformerTests
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "Tell me about the red duck in the field.").Select(i => (long)i).ToArray()).unsqueeze(0);
+        var ids = TinyWorld.PromptIds(tokenizer, "Tell me about the red duck in the field.");
         var length = ids.shape[1];
         Tensor Hidden(long start) => model.Hidden(ids, positions: torch.arange(start, start + length, dtype: ScalarType.Int64).unsqueeze(0));
 
@@ -149,7 +149,7 @@ public sealed class TransformerTests
         var tokenizer = TinyWorld.Tokenizer();
         using var model = TinyWorld.Model(tokenizer, valueHead: true);
         using var scope = NewDisposeScope();
-        var ids = torch.tensor(PromptFormat.Prompt(tokenizer, "What does the cow eat?").Select(i => (long)i).ToArray()).unsqueeze(0);
+        var ids = TinyWorld.PromptIds(tokenizer, "What does the cow eat?");
 
         var values = model.Values(model.Hidden(ids));
 
