@@ -91,7 +91,8 @@ public static class JudgePools
         if (judge.BatchSize < 1 || (judge.Parser == "logprob" && judge.BatchSize != 1)) yield return $"{who}: batch size must be at least 1 (exactly 1 for logprob judges)";
         if (judge.InContextExamples < 0 || judge.InContextExamples > InContextExamples.All.Count) yield return $"{who}: in-context examples must be 0–{InContextExamples.All.Count}";
         if (judge.Persona is not null && judge.Persona is not ("detail" or "concise")) yield return $"{who}: persona must be detail, concise or absent";
-        if (judge.Temperature < 0 || judge.MaxTokens < 1 || judge.TimeoutSeconds <= 0 || judge.MaxConcurrency < 1 || judge.MaxRetries < 0)
-            yield return $"{who}: temperature, max tokens, timeout, concurrency and retries must be in range";
+        if (judge.Temperature < 0 || judge.MaxTokens < 1 || judge.TimeoutSeconds <= 0 || judge.MaxConcurrency < 1 || judge.MaxRetries < 0
+            || judge.RetryBaseSeconds < 0 || judge.MaxRetryAfterSeconds < 0)
+            yield return $"{who}: temperature, max tokens, timeout, concurrency, retries, retry base and max retry-after must be in range";
     }
 }

@@ -12,24 +12,29 @@ public sealed class UnparseableAnswerException(string answer) : Exception($"unpa
 
 /// <summary>
 /// Retries with exponential back-off and jitter on 408, 429, 5xx, timeouts, network errors, malformed responses and
-/// unparseable answers, honouring retry-after-ms and Retry-After; a per-request timeout inside each attempt.
-/// Client errors such as 400 or 401 are final: retrying cannot fix them.
+/// unparseable answers, honouring retry-after-ms and Retry-After up to the judge's cap; a per-request timeout inside
+/// each attempt. Client errors such as 400 or 401 are final: retrying cannot fix them; so is a wait over the cap.
 /// </summary>
 public static class JudgeResilience
 {
-    public static ResiliencePipeline Create(JudgeConfig judge) => new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception, args.Context.CancellationToken)),
-            MaxRetryAttempts = judge.MaxRetries,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromSeconds(judge.RetryBaseSeconds),
-            MaxDelay = TimeSpan.FromSeconds(Math.Max(30, judge.RetryBaseSeconds)),
-            DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
-        })
-        .AddTimeout(TimeSpan.FromSeconds(judge.TimeoutSeconds))
-        .Build();
+    public static ResiliencePipeline Create(JudgeConfig judge)
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (judge.MaxRetries > 0) builder.AddRetry(Retry(judge)); // Polly's retry needs at least one attempt
+        return builder.AddTimeout(TimeSpan.FromSeconds(judge.TimeoutSeconds)).Build();
+    }
+
+    private static RetryStrategyOptions Retry(JudgeConfig judge) => new()
+    {
+        ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception, args.Context.CancellationToken)
+            && !(RetryAfter(args.Outcome.Exception) > TimeSpan.FromSeconds(judge.MaxRetryAfterSeconds))),
+        MaxRetryAttempts = judge.MaxRetries,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = TimeSpan.FromSeconds(judge.RetryBaseSeconds),
+        MaxDelay = TimeSpan.FromSeconds(Math.Max(30, judge.RetryBaseSeconds)),
+        DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
+    };
 
     private static bool IsTransient(Exception? exception, CancellationToken caller) => exception switch
     {

@@ -10,7 +10,7 @@ namespace AlpacaFarm.Leaderboard;
 public sealed class LeaderboardStore : IDisposable
 {
     /// <summary>PRAGMA user_version of a fully migrated database.</summary>
-    public const int LatestSchemaVersion = 3;
+    public const int LatestSchemaVersion = 4;
 
     /// <summary>The database's file name inside the platform's home directory.</summary>
     public const string FileName = "leaderboard.db";
@@ -42,18 +42,38 @@ public sealed class LeaderboardStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
-    private LeaderboardStore(SqliteConnection connection) => _connection = connection;
+    private LeaderboardStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        DatabasePath = path;
+    }
 
     /// <summary>Opens (creating folder and file if needed) and migrates the database at <paramref name="databasePath"/>.</summary>
-    /// <exception cref="InvalidOperationException">The file's schema is newer than this build knows; it is left untouched.</exception>
+    /// <exception cref="LeaderboardDatabaseException">The file is not an AlpacaFarm leaderboard, its schema is newer than this
+    /// build knows, or SQLite cannot read it; it is left untouched.</exception>
     public static LeaderboardStore Open(string databasePath)
     {
         var path = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return Connect(path, SqliteOpenMode.ReadWriteCreate)!;
+    }
+
+    /// <summary>
+    /// Opens an existing leaderboard for reading, creating nothing: null when there is no file, or when the file holds no
+    /// schema and no tables yet (a first run that stopped before creating them). An older AlpacaFarm schema is migrated.
+    /// </summary>
+    public static LeaderboardStore? OpenExisting(string databasePath)
+    {
+        var path = Path.GetFullPath(databasePath);
+        return File.Exists(path) ? Connect(path, SqliteOpenMode.ReadWrite) : null;
+    }
+
+    private static LeaderboardStore? Connect(string path, SqliteOpenMode mode)
+    {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = mode,
             // Unpooled, so that closing the store releases the file (tests delete it; users may move it).
             Pooling = false,
         }.ToString());
@@ -61,17 +81,32 @@ public sealed class LeaderboardStore : IDisposable
         {
             connection.Open();
             connection.Execute("PRAGMA busy_timeout = 5000");
-            // Checked before anything writes: switching to WAL would already change a newer file.
+            // Checked before anything writes: switching to WAL would already change a file that is not ours.
             var version = Migrations.UserVersion(connection);
             if (version > LatestSchemaVersion)
-                throw new InvalidOperationException(
+                throw new LeaderboardDatabaseException(
                     $"The leaderboard database '{path}' has schema version {version}, newer than version {LatestSchemaVersion} " +
                     "that this build of AlpacaFarm knows; it was not changed. Use a newer AlpacaFarm to open it.");
+            if (version < 0)
+                throw new LeaderboardDatabaseException($"The leaderboard database '{path}' has schema version {version}, which no AlpacaFarm writes; it was not changed.");
+            if (version == 0 && connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master") > 0)
+                throw new LeaderboardDatabaseException(
+                    $"'{path}' is an SQLite database with tables but no AlpacaFarm schema version: not an AlpacaFarm leaderboard; it was not changed.");
+            if (version == 0 && mode == SqliteOpenMode.ReadWrite)
+            {
+                connection.Dispose();
+                return null;
+            }
             connection.Execute("PRAGMA journal_mode = WAL");
             connection.Execute("PRAGMA foreign_keys = ON");
             connection.Execute("PRAGMA synchronous = NORMAL");
             Migrations.MigrateTo(connection, LatestSchemaVersion);
-            return new LeaderboardStore(connection);
+            return new LeaderboardStore(connection, path);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new LeaderboardDatabaseException($"leaderboard database '{path}': {e.Message}", e);
         }
         catch
         {
@@ -80,22 +115,25 @@ public sealed class LeaderboardStore : IDisposable
         }
     }
 
+    /// <summary>Absolute path of the database file.</summary>
+    public string DatabasePath { get; }
+
     public StoredSubmission? FindSubmission(string boardId, string name)
     {
-        lock (_gate)
-            return _connection.QuerySingleOrDefault<SubmissionRow>(SelectSubmissions + " AND s.name = @Name", new { BoardId = boardId, Name = name })
-                ?.ToRecord();
+        return Locked(() => _connection.QuerySingleOrDefault<SubmissionRow>(SelectSubmissions + " AND s.name = @Name", new { BoardId = boardId, Name = name })
+            ?.ToRecord());
     }
 
     /// <summary>
     /// Writes the board (if new), the submission, its outputs, a run, its annotations and aggregate in one transaction.
-    /// The same name with the same content and seed is <see cref="SaveOutcome.Unchanged"/>; with other content or seed it
-    /// throws <see cref="SubmissionConflictException"/> unless <paramref name="replace"/>, which deletes the old submission
-    /// and everything under it in the same transaction. On any failure nothing is written.
+    /// The same name with the same content and seed is <see cref="SaveOutcome.Unchanged"/>, unless the stored row has
+    /// unjudged pairs and this record fewer: then this record replaces it (<see cref="SaveOutcome.Completed"/>). With other
+    /// content or seed it throws <see cref="SubmissionConflictException"/> unless <paramref name="replace"/>, which deletes
+    /// the old submission and everything under it in the same transaction. On any failure nothing is written.
     /// </summary>
     public SaveOutcome Save(EvaluationRecord record, bool replace)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Name);
+        if (SubmissionName.Problem(record.Name) is { } problem) throw new ArgumentException($"The name '{record.Name}' {problem}.", nameof(record));
         var provenance = record.Provenance;
         if (!SubmissionProvenance.Kinds.Contains(provenance.Kind))
             throw new ArgumentException($"Unknown submission kind '{provenance.Kind}'; expected one of {string.Join(", ", SubmissionProvenance.Kinds)}.", nameof(record));
@@ -103,21 +141,31 @@ public sealed class LeaderboardStore : IDisposable
             throw new ArgumentException($"Unknown mode '{provenance.Mode}'; expected one of {string.Join(", ", SubmissionProvenance.Modes)}.", nameof(record));
 
         var board = record.Board;
-        lock (_gate)
+        return Locked(() =>
         {
             using var transaction = _connection.BeginTransaction();
             var outcome = SaveOutcome.Inserted;
-            var existing = _connection.QuerySingleOrDefault<(long Id, string ContentSha256, long Seed)?>(
-                "SELECT id, content_sha256, seed FROM submissions WHERE board_id = @BoardId AND name = @Name",
-                new { BoardId = board.Id, record.Name }, transaction);
+            var existing = _connection.QuerySingleOrDefault<(long Id, string ContentSha256, long Seed, long Unjudged)?>($"""
+                SELECT s.id, s.content_sha256, s.seed, a.n_unjudged
+                FROM submissions s JOIN aggregates a ON a.run_id = {LatestRun.Replace("@SubmissionId", "s.id")}
+                WHERE s.board_id = @BoardId AND s.name = @Name
+                """, new { BoardId = board.Id, record.Name }, transaction);
             if (existing is { } old)
             {
                 if (old.ContentSha256 == record.ContentSha256 && old.Seed == provenance.Seed)
-                    return SaveOutcome.Unchanged;
-                if (!replace)
+                {
+                    if (record.Aggregate.NUnjudged >= old.Unjudged) return SaveOutcome.Unchanged;
+                    outcome = SaveOutcome.Completed;
+                }
+                else if (!replace)
+                {
                     throw new SubmissionConflictException(board.Id, record.Name, old.ContentSha256, old.Seed, record.ContentSha256, provenance.Seed);
+                }
+                else
+                {
+                    outcome = SaveOutcome.Replaced;
+                }
                 _connection.Execute("DELETE FROM submissions WHERE id = @Id", new { old.Id }, transaction);
-                outcome = SaveOutcome.Replaced;
             }
 
             _connection.Execute("""
@@ -167,10 +215,10 @@ public sealed class LeaderboardStore : IDisposable
             _connection.Execute("""
                 INSERT INTO aggregates (run_id, win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total,
                                         discrete_win_rate, mode, avg_length, length_controlled_win_rate, lc_standard_error,
-                                        gold_win_rate, gold_standard_error)
+                                        gold_win_rate, gold_standard_error, n_unjudged)
                 VALUES (@RunId, @WinRate, @StandardError, @NWins, @NWinsBase, @NDraws, @NTotal,
-                        @DiscreteWinRate, @Mode, @AvgLength, @LengthControlledWinRate, @LcStandardError,
-                        @GoldWinRate, @GoldStandardError)
+                        @DiscreteWinRate, @Mode, @AvgLength, @LengthControlledWinRate, NULL,
+                        @GoldWinRate, @GoldStandardError, @NUnjudged)
                 """, new
             {
                 RunId = runId,
@@ -181,62 +229,59 @@ public sealed class LeaderboardStore : IDisposable
                 aggregate.Mode,
                 AvgLength = Real.Write(aggregate.AvgLength),
                 LengthControlledWinRate = Real.Write(aggregate.LengthControlledWinRate),
-                LcStandardError = Real.Write(aggregate.LcStandardError),
                 GoldWinRate = Real.Write(aggregate.GoldWinRate),
                 GoldStandardError = Real.Write(aggregate.GoldStandardError),
+                aggregate.NUnjudged,
             }, transaction);
 
             transaction.Commit();
             return outcome;
-        }
+        });
     }
 
     /// <summary>Every board with its number of submissions, by evaluation set then id.</summary>
     public IReadOnlyList<BoardSummary> Boards()
     {
-        lock (_gate)
-            return _connection.Query<BoardRow>("""
+        return Locked(() => _connection.Query<BoardRow>("""
                 SELECT b.evaluation_set_id AS EvaluationSetId, b.evaluation_set_sha256 AS EvaluationSetSha256,
                        b.reference_sha256 AS ReferenceSha256, b.pool_hash AS PoolHash,
                        b.evaluation_set_name AS EvaluationSetName, b.reference_name AS ReferenceName, b.pool_name AS PoolName,
                        (SELECT COUNT(*) FROM submissions s WHERE s.board_id = b.id) AS Submissions
                 FROM boards b
                 ORDER BY b.evaluation_set_id, b.id
-                """).Select(row => row.ToRecord()).ToList();
+                """).Select(row => row.ToRecord()).ToList());
     }
 
-    /// <summary>The board's submissions, best first; ties (and missing values, which come last) by name.</summary>
+    /// <summary>The board's submissions, best first; ties (and missing values, which come last) by name. Incomplete rows
+    /// (with unjudged pairs) come after every complete one.</summary>
     public IReadOnlyList<StoredSubmission> Ranking(string boardId, RankingOrder order)
     {
         var orderBy = order switch
         {
-            RankingOrder.WinRate => "a.win_rate IS NULL, a.win_rate DESC",
-            RankingOrder.LengthControlled => "a.length_controlled_win_rate IS NULL, a.length_controlled_win_rate DESC, a.win_rate DESC",
+            RankingOrder.WinRate => "a.n_unjudged > 0, a.win_rate IS NULL, a.win_rate DESC",
+            RankingOrder.LengthControlled => "a.n_unjudged > 0, a.length_controlled_win_rate IS NULL, a.length_controlled_win_rate DESC, a.win_rate DESC",
             _ => throw new ArgumentOutOfRangeException(nameof(order), order, null),
         };
-        lock (_gate)
-            return _connection.Query<SubmissionRow>($"{SelectSubmissions} ORDER BY {orderBy}, s.name", new { BoardId = boardId })
-                .Select(row => row.ToRecord()).ToList();
+        return Locked(() => _connection.Query<SubmissionRow>($"{SelectSubmissions} ORDER BY {orderBy}, s.name", new { BoardId = boardId })
+            .Select(row => row.ToRecord()).ToList());
     }
 
     public IReadOnlyList<SubmittedOutput> Outputs(long submissionId)
     {
-        lock (_gate)
-            return _connection.Query<OutputRow>("""
+        return Locked(() => _connection.Query<OutputRow>("""
                 SELECT row_index AS RowIndex, instruction AS Instruction, output AS Output, generator AS Generator, dataset AS Dataset
                 FROM outputs WHERE submission_id = @SubmissionId ORDER BY row_index
-                """, new { SubmissionId = submissionId }).Select(row => row.ToRecord()).ToList();
+                """, new { SubmissionId = submissionId }).Select(row => row.ToRecord()).ToList());
     }
 
     /// <summary>The annotations of the submission's latest run, by row index.</summary>
     public IReadOnlyList<AnnotationRecord> Annotations(long submissionId)
     {
-        lock (_gate)
-            return _connection.Query<AnnotationRow>($"""
+        return Locked(() => _connection.Query<AnnotationRow>($"""
                 SELECT row_index AS RowIndex, instruction AS Instruction, preference AS Preference, annotator AS Annotator,
                        price AS Price, time_seconds AS TimeSeconds
                 FROM annotations WHERE run_id = {LatestRun} ORDER BY row_index
-                """, new { SubmissionId = submissionId }).Select(row => row.ToRecord()).ToList();
+                """, new { SubmissionId = submissionId }).Select(row => row.ToRecord()).ToList());
     }
 
     /// <summary>The cached preferences of those <paramref name="keys"/> that have one.</summary>
@@ -245,15 +290,17 @@ public sealed class LeaderboardStore : IDisposable
         var byHash = new Dictionary<string, AnnotationCacheKey>(StringComparer.Ordinal);
         foreach (var key in keys)
             byHash[key.Sha256()] = key;
-        var found = new Dictionary<AnnotationCacheKey, CachedAnnotation>();
-        lock (_gate)
+        return Locked(() =>
+        {
+            var found = new Dictionary<AnnotationCacheKey, CachedAnnotation>();
             foreach (var chunk in byHash.Keys.Chunk(LookupChunk))
                 foreach (var row in _connection.Query<CacheRow>("""
                     SELECT key_sha256 AS KeySha256, preference AS Preference, price AS Price, time_seconds AS TimeSeconds
                     FROM annotation_cache WHERE key_sha256 IN @Hashes
                     """, new { Hashes = chunk }))
                     found[byHash[row.KeySha256]] = row.ToRecord();
-        return found;
+            return found;
+        });
     }
 
     /// <summary>Caches the entries in one transaction, keeping what is already there (another writer may have got there first).</summary>
@@ -267,7 +314,7 @@ public sealed class LeaderboardStore : IDisposable
                 KeySha256 = entry.Key.Sha256(), entry.Key.AnnotatorKey, entry.Key.Seed, entry.Value.Preference,
                 Price = Real.Write(entry.Value.Price), TimeSeconds = Real.Write(entry.Value.TimeSeconds),
             }).ToList();
-        lock (_gate)
+        return Locked(() =>
         {
             using var transaction = _connection.BeginTransaction();
             var inserted = _connection.Execute("""
@@ -276,8 +323,24 @@ public sealed class LeaderboardStore : IDisposable
                 """, rows, transaction);
             transaction.Commit();
             return inserted;
-        }
+        });
     }
 
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>Runs under the store's lock; an SQLite failure (busy past the timeout, disk full, a damaged file) names the file.</summary>
+    private T Locked<T>(Func<T> action)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                return action();
+            }
+            catch (SqliteException e)
+            {
+                throw new LeaderboardDatabaseException($"leaderboard database '{DatabasePath}': {e.Message}", e);
+            }
+        }
+    }
 }

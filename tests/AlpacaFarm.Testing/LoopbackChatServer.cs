@@ -56,6 +56,9 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
 
     public long Seed { get; }
 
+    /// <summary>When set, a rate-limited answer carries this Retry-After header (seconds) instead of retry-after-ms: 5.</summary>
+    public string? RetryAfter { get; set; }
+
     /// <summary>Instructions the server always answers with 500, to test final failures.</summary>
     public ConcurrentDictionary<string, bool> AlwaysFailFor { get; } = new();
 
@@ -108,7 +111,8 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
             switch (fault)
             {
                 case ChatFault.RateLimited:
-                    context.Response.Headers["retry-after-ms"] = "5";
+                    if (RetryAfter is null) context.Response.Headers["retry-after-ms"] = "5";
+                    else context.Response.Headers["Retry-After"] = RetryAfter;
                     await Respond(context, 429, "{\"error\":{\"message\":\"rate limited\"}}");
                     return;
                 case ChatFault.ServerError:

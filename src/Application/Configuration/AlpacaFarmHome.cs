@@ -7,10 +7,13 @@ public sealed record AlpacaFarmHome(string Path, string Source)
 {
     public const string EnvironmentVariable = "ALPACAFARM_HOME";
 
-    /// <summary>--home, else ALPACAFARM_HOME, else ~/.alpacafarm.</summary>
+    /// <summary>--home, else ALPACAFARM_HOME, else ~/.alpacafarm. An empty --home is an error, never the default.</summary>
     public static AlpacaFarmHome Resolve(string? option)
     {
-        if (!string.IsNullOrWhiteSpace(option)) return new(System.IO.Path.GetFullPath(option), "--home");
+        if (option is not null)
+            return string.IsNullOrWhiteSpace(option)
+                ? throw new ArgumentException("--home is empty: give a directory, or leave --home out.", nameof(option))
+                : new(System.IO.Path.GetFullPath(option), "--home");
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return new(System.IO.Path.GetFullPath(fromEnvironment), EnvironmentVariable);
         var user = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

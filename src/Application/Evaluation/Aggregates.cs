@@ -6,10 +6,15 @@ namespace AlpacaFarm.Application.Evaluation;
 /// <summary>Turns a scorecard into the stored leaderboard columns.</summary>
 internal static class Aggregates
 {
-    /// <summary>AlpacaEval's word for submitted outputs and imported annotations.</summary>
+    /// <summary>AlpacaEval's word for results the platform did not produce itself: submitted outputs, imported annotations,
+    /// policies from folders it did not make.</summary>
     public const string Community = "community";
 
-    public static AggregateRecord From(Scorecard card, string mode) => new(
+    /// <summary>Rows the platform produced itself, from its own artifacts.</summary>
+    public const string Verified = "verified";
+
+    /// <param name="unjudged">Pairs no annotator could judge (left out of the scorecard); the row is incomplete while any remain.</param>
+    public static AggregateRecord From(Scorecard card, string mode, int unjudged = 0) => new(
         card.WinRate.WinRate,
         card.WinRate.StandardError,
         card.WinRate.NWins,
@@ -20,5 +25,5 @@ internal static class Aggregates
         mode,
         card.WinRate.AvgLength,
         double.IsNaN(card.LengthControlled.WinRate) ? null : card.LengthControlled.WinRate,
-        double.IsNaN(card.LengthControlled.StandardError) ? null : card.LengthControlled.StandardError);
+        NUnjudged: unjudged);
 }

@@ -38,10 +38,13 @@ public sealed class EvaluatePolicyHandler(FarmModels models, SubmissionScorer sc
         var recipe = FarmRecipe.Get(command.Recipe);
         var compute = Compute.Cpu(command.Threads);
         var builtIn = command.Policy == "sft";
-        var handle = builtIn
-            ? models.Sft(recipe, command.Seed, compute, command.Progress, cancellationToken).Handle
-            : OpenHandle(command.Policy);
-        var name = command.Name ?? (builtIn ? $"farm-sft-{recipe.Name}" : Path.GetFileName(Path.TrimEndingDirectorySeparator(handle.Path)));
+        // Everything is checked before training or generating: a folder first, then the name.
+        var folder = builtIn ? null : OpenHandle(command.Policy);
+        var name = SubmissionScorer.ChooseName(command.Name,
+            [builtIn ? $"farm-sft-{recipe.Name}" : Path.GetFileName(Path.TrimEndingDirectorySeparator(folder!.Path))]);
+        var handle = folder ?? models.Sft(recipe, command.Seed, compute, command.Progress, cancellationToken).Handle;
+        // Verified only when the platform made the weights: its own SFT, or a policy folder of this home's artifact cache.
+        var verified = builtIn || models.IsCachedArtifact(handle);
 
         var set = SubmissionScorer.LoadSet("farm");
         var decoding = DecodingOptions.Evaluation(command.Seed);
@@ -52,9 +55,9 @@ public sealed class EvaluatePolicyHandler(FarmModels models, SubmissionScorer sc
         var outputs = set.Items.Select((item, i) => new ModelOutput(item.Instruction, texts[i], name, item.Dataset)).ToList();
         var file = WriteOutputs(name, outputs);
 
-        var provenance = new SubmissionProvenance(builtIn ? "baseline" : "method", null, null, handle.ContentSha256, null,
+        var provenance = new SubmissionProvenance(builtIn ? "baseline" : "policy", null, null, null, handle.ContentSha256,
             new Dictionary<string, string> { ["recipe"] = recipe.Name, ["policy"] = handle.Path, ["policy_code_version"] = handle.CodeVersion },
-            Decoding(decoding), command.Seed, null, builtIn ? "minimal" : "verified");
+            Decoding(decoding), command.Seed, null, verified ? Aggregates.Verified : Aggregates.Community);
         var report = await scorer.ScoreAsync(set, new AlignedOutputs(outputs, []), command.Annotators, name, command.Seed, command.Replace,
             provenance, command.AnnotationProgress, cancellationToken);
         return new PolicyEvaluationReport(report, file, decoding);

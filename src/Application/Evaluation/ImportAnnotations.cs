@@ -15,8 +15,9 @@ public sealed class ImportAnnotationsHandler(LeaderboardStore store) : ICommandH
     public ValueTask<EvaluationReport> Handle(ImportAnnotations command, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
+        if (command.Name is not null) SubmissionScorer.ChooseName(command.Name, []);
         var rows = AnnotationsFileReader.Read(command.AnnotationsPath);
-        var name = command.Name ?? rows[0].Generator2;
+        var name = SubmissionScorer.ChooseName(command.Name, rows.Select(row => row.Generator2));
         // The board of imported judgments: reference hashed over the instructions and output_1 texts, the pool over the annotator names.
         var annotators = rows.Select(row => row.Annotator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var board = new BoardIdentity(

@@ -23,20 +23,19 @@ public sealed class SubmissionScorer(LeaderboardStore store)
         SubmissionProvenance provenance, Action<int, int>? progress, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        var pool = AnnotatorPools.Resolve(annotators ?? AnnotatorPools.DefaultFor(set));
         var present = Enumerable.Range(0, set.Items.Count).Where(i => outputs.ByItem[i] is not null).ToList();
-        name ??= outputs.ByItem[present[0]]!.Generator;
+        name = ChooseName(name, present.Select(i => outputs.ByItem[i]!.Generator));
+        var pool = AnnotatorPools.Resolve(annotators ?? AnnotatorPools.DefaultFor(set));
         var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
         var content = ContentHash.Pairs(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output)));
 
         if (store.FindSubmission(board.Id, name) is { } stored)
         {
             var same = stored.ContentSha256 == content && stored.Seed == seed;
-            // A stored row with pairs that failed to be judged is completed by a re-run: only those pairs are asked.
-            if (same && stored.Aggregate.NTotal == present.Count)
+            // A stored row with unjudged pairs is completed by a re-run: the judged pairs come from the cache, only the others are asked.
+            if (same && stored.Aggregate.IsComplete)
                 return new EvaluationReport(board, name, SaveOutcome.Unchanged, stored.Aggregate, 0, outputs.Warnings);
             if (!same && !replace) throw new SubmissionConflictException(board.Id, name, stored.ContentSha256, stored.Seed, content, seed);
-            replace = true;
         }
 
         var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed,
@@ -51,7 +50,8 @@ public sealed class SubmissionScorer(LeaderboardStore store)
         var gold = set is FarmEvalSet
             ? FarmStats.GoldWinRate(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output, set.Items[i].ReferenceOutput)))
             : null;
-        var aggregate = Aggregates.From(card, provenance.Mode) with { GoldWinRate = gold?.WinRate, GoldStandardError = gold?.StandardError };
+        var unjudged = preferences.Count(preference => preference is null);
+        var aggregate = Aggregates.From(card, provenance.Mode, unjudged) with { GoldWinRate = gold?.WinRate, GoldStandardError = gold?.StandardError };
 
         var record = new EvaluationRecord(
             board, name, content, provenance with { Seed = seed, World = gold?.WorldVersion },
@@ -62,10 +62,23 @@ public sealed class SubmissionScorer(LeaderboardStore store)
             aggregate, started, DateTimeOffset.UtcNow,
             labels.Sum(label => label.Price), labels.Sum(label => label.TimeSeconds), service.AnnotatorCalls);
         var outcome = store.Save(record, replace);
-        var failed = preferences.Count(preference => preference is null);
-        var warnings = failed == 0 ? outputs.Warnings
-            : [.. outputs.Warnings, $"{failed} pairs could not be judged and are left out of n_total; evaluate again to retry them (the others are cached)"];
-        return new EvaluationReport(board, name, outcome, aggregate, service.AnnotatorCalls, warnings);
+        // Unchanged: the stored row was as complete as this run; report what is stored.
+        var reported = outcome == SaveOutcome.Unchanged ? store.FindSubmission(board.Id, name)!.Aggregate : aggregate;
+        return new EvaluationReport(board, name, outcome, reported, service.AnnotatorCalls, outputs.Warnings);
+    }
+
+    /// <summary>The row's name: the one given, else the outputs' one generator. Checked before any pair is judged.</summary>
+    public static string ChooseName(string? given, IEnumerable<string> generators)
+    {
+        if (given is not null)
+            return SubmissionName.Problem(given) is { } problem ? throw new InputValidationException($"--name {problem}") : given;
+        var names = generators.Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count > 1)
+            throw new InputValidationException(
+                $"the outputs name {names.Count} generators ({string.Join(", ", names.Take(3).Select(n => $"'{n}'"))}{(names.Count > 3 ? ", …" : "")}): give the row's name with --name");
+        return SubmissionName.Problem(names[0]) is { } bad
+            ? throw new InputValidationException($"the outputs' generator name '{names[0]}' {bad}: give the row's name with --name")
+            : names[0];
     }
 
     /// <summary>The evaluation set a --reference value names: "farm" or a reference file.</summary>

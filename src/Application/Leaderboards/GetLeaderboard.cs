@@ -1,3 +1,4 @@
+using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Leaderboard;
 using Mediator;
 
@@ -8,15 +9,19 @@ public sealed record GetLeaderboard(string? BoardId, RankingOrder Order) : IQuer
 
 public sealed record RankedBoard(BoardIdentity Board, IReadOnlyList<StoredSubmission> Rows);
 
-public sealed class GetLeaderboardHandler(LeaderboardStore store) : IQueryHandler<GetLeaderboard, IReadOnlyList<RankedBoard>>
+/// <summary>Reads only: a home without a database stays without one, and a file that is not a leaderboard is refused untouched.</summary>
+public sealed class GetLeaderboardHandler(AlpacaFarmHome home) : IQueryHandler<GetLeaderboard, IReadOnlyList<RankedBoard>>
 {
     public ValueTask<IReadOnlyList<RankedBoard>> Handle(GetLeaderboard query, CancellationToken cancellationToken)
     {
-        var all = store.Boards();
+        using var store = LeaderboardStore.OpenExisting(Path.Combine(home.Path, LeaderboardStore.FileName));
+        var all = store?.Boards() ?? [];
         var boards = all.Where(board => query.BoardId is null || board.Identity.Id == query.BoardId).ToList();
         if (query.BoardId is not null && boards.Count == 0)
-            throw new ArgumentException($"no board '{query.BoardId}' (boards: {string.Join(", ", all.Select(b => b.Identity.Id))})");
+            throw new ArgumentException(all.Count == 0
+                ? $"no board '{query.BoardId}': nothing is stored yet"
+                : $"no board '{query.BoardId}' (boards: {string.Join(", ", all.Select(b => b.Identity.Id))})");
         return ValueTask.FromResult<IReadOnlyList<RankedBoard>>(
-            boards.Select(board => new RankedBoard(board.Identity, store.Ranking(board.Identity.Id, query.Order))).ToList());
+            boards.Select(board => new RankedBoard(board.Identity, store!.Ranking(board.Identity.Id, query.Order))).ToList());
     }
 }

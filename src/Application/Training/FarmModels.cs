@@ -49,6 +49,9 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 
     private ArtifactCache Cache { get; } = new(Path.Combine(home.Path, "artifacts"));
 
+    /// <summary>Whether the platform made this artifact: it is a folder of this home's artifact cache.</summary>
+    public bool IsCachedArtifact(ArtifactHandle handle) => Cache.Holds(handle);
+
     public TrainedArtifact Sft(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", recipe.SftJson(), seed, SftTrainer.CodeVersion);

@@ -5,13 +5,11 @@ namespace AlpacaFarm.Evaluation.Metrics;
 
 /// <summary>AlpacaEval 2's length-controlled win rate and the fitted model behind it.</summary>
 /// <param name="WinRate">100 · mean predicted win probability at equal lengths.</param>
-/// <param name="StandardError">100 · standard error of those predictions.</param>
 /// <param name="LengthWeight">Weight of tanh(standardised length difference).</param>
 /// <param name="ModelWeight">Weight of the model-versus-baseline indicator.</param>
 /// <param name="C">Inverse regularisation strength chosen by cross-validation.</param>
 public sealed record LengthControlledResult(
     double WinRate,
-    double StandardError,
     double LengthWeight,
     double ModelWeight,
     double C);
@@ -61,7 +59,7 @@ public static class LengthControlledWinRate
 
         if (scores.Count < MinimumRows)
         {
-            return new LengthControlledResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+            return new LengthControlledResult(double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
         // Equal lengths everywhere leave nothing to standardise: the feature is then all zeros.
@@ -76,7 +74,6 @@ public static class LengthControlledWinRate
         var predictions = scores.Select(_ => L1LogisticRegression.PredictProbability(weights, Features(0))).ToList();
         return new LengthControlledResult(
             WinRate: 100 * SampleStatistics.Mean(predictions),
-            StandardError: 100 * SampleStatistics.StandardError(predictions),
             LengthWeight: weights[0],
             ModelWeight: weights[1],
             C: c);

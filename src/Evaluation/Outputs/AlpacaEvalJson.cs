@@ -8,14 +8,21 @@ internal static class AlpacaEvalJson
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The rows of <paramref name="path"/>; a file that is not UTF-8 JSON holding an array of objects is refused.</summary>
+    /// <summary>
+    /// The rows of <paramref name="path"/>; a file that is not UTF-8 JSON holding an array of objects is refused. A UTF-8
+    /// byte-order mark (as Windows editors write) is skipped; a UTF-16 or UTF-32 one is named in the refusal.
+    /// </summary>
     public static IReadOnlyList<JsonElement> ReadRows(string path)
     {
+        if (Directory.Exists(path)) throw new InputValidationException($"{path}: is a directory, not a file");
         if (!File.Exists(path)) throw new InputValidationException($"{path}: file not found");
-        var bytes = File.ReadAllBytes(path);
+        var bytes = File.ReadAllBytes(path).AsMemory();
+        if (bytes.Span.StartsWith(Encoding.UTF8.Preamble)) bytes = bytes[Encoding.UTF8.Preamble.Length..];
+        else if (ForeignByteOrderMark(bytes.Span) is { } encoding)
+            throw new InputValidationException($"{path}: starts with a {encoding} byte-order mark: save it as UTF-8");
         try
         {
-            StrictUtf8.GetCharCount(bytes);
+            StrictUtf8.GetCharCount(bytes.Span);
         }
         catch (DecoderFallbackException e)
         {
@@ -38,6 +45,13 @@ internal static class AlpacaEvalJson
         if (notObjects.Count > 0) throw new InputValidationException($"{path}: {RowList(notObjects)} not a JSON object");
         return rows;
     }
+
+    private static string? ForeignByteOrderMark(ReadOnlySpan<byte> bytes) =>
+        bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) ? "UTF-32 (little-endian)"
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]) ? "UTF-32 (big-endian)"
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? "UTF-16 (little-endian)"
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? "UTF-16 (big-endian)"
+        : null;
 
     /// <summary>A string field, or null when absent or JSON null; any other kind is an error.</summary>
     public static string? OptionalString(JsonElement row, string field) =>

@@ -57,6 +57,7 @@ public static class ModelOutputsReader
         if (duplicates.Count > 0)
             throw new InputValidationException($"{path}: {AlpacaEvalJson.RowList(duplicates)}: duplicate instruction (first seen at row {seen[outputs[duplicates[0]].Instruction]})");
         Refuse(path, outputs, output => output.Output.Length == 0, "empty output");
+        Refuse(path, outputs, output => string.IsNullOrWhiteSpace(output.Output), "output of white space only");
         Refuse(path, outputs, output => Encoding.UTF8.GetByteCount(output.Output) > MaxOutputBytes, $"output over {MaxOutputBytes / 1024} KiB");
         return outputs;
     }

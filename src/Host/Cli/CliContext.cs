@@ -8,13 +8,26 @@ namespace AlpacaFarm.Host.Cli;
 public sealed class CliContext(CliConsole console)
 {
     /// <summary>--home, recursive: accepted by every command.</summary>
-    public Option<string?> Home { get; } = new("--home")
-    {
-        Description = $"Home directory for the database, artifacts and caches (default: ${AlpacaFarmHome.EnvironmentVariable}, else ~/.alpacafarm).",
-        Recursive = true,
-    };
+    public Option<string?> Home { get; } = HomeOption();
 
     public CliConsole Console { get; } = console;
+
+
+    private static Option<string?> HomeOption()
+    {
+        var home = new Option<string?>("--home")
+        {
+            Description = $"Home directory for the database, artifacts and caches (default: ${AlpacaFarmHome.EnvironmentVariable}, else ~/.alpacafarm).",
+            Recursive = true,
+        };
+        // Refused at parse time: an empty value would otherwise fall back to the default home unseen.
+        home.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && string.IsNullOrWhiteSpace(value))
+                result.AddError($"--home is empty: give a directory, or leave --home out for ${AlpacaFarmHome.EnvironmentVariable} or ~/.alpacafarm.");
+        });
+        return home;
+    }
 
     /// <summary>The service provider for one command invocation.</summary>
     public ServiceProvider BuildServices(ParseResult parse) =>

@@ -4,6 +4,7 @@ using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
+using AlpacaFarm.Leaderboard;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -29,7 +30,9 @@ public static class EvaluateCommand
             "Score a submission against the reference outputs and store it on its board. Columns as AlpacaEval: win_rate = 100·mean(p−1) with draws at 1.5, " +
             "standard_error = 100·SEM, counts, discrete_win_rate, avg_length (code points), and length_controlled_winrate: AlpacaEval 2's GLM " +
             "(tanh of the standardised length difference plus a model term, L1 logistic regression, 5-fold CV) without the instruction-difficulty " +
-            "term and the gamed-baseline regularisation, whose tables are not supplied.")
+            "term and the gamed-baseline regularisation, whose tables are not supplied. " + AggregateRecord.LcStandardErrorAbsence + " " +
+            "Pairs no annotator could judge (a judge server down) are stored as unjudged: the row is incomplete, unranked, and the command exits " +
+            "non-zero; running it again judges only those pairs and completes the row.")
         {
             outputs, annotations, policy, reference, annotators, name, seed, replace, json, training.Recipe, training.Threads,
         };
@@ -39,6 +42,7 @@ public static class EvaluateCommand
             if (given.Count(g => g) != 1) result.AddError("give exactly one of --outputs, --annotations and --policy.");
             else if (given[0] && result.GetValue(reference) is null) result.AddError("--outputs needs --reference FILE|farm.");
             else if (given[2] && result.GetValue(reference) is not (null or "farm")) result.AddError("--policy generates on the farm's eval-805: --reference farm or nothing.");
+            if (result.GetValue(name) is { } givenName && SubmissionName.Problem(givenName) is { } problem) result.AddError($"--name {problem}.");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,7 +72,10 @@ public static class EvaluateCommand
             foreach (var warning in report.Warnings) cli.Console.Error.WriteLine($"warning: {warning}");
             if (parse.GetValue(json)) cli.Console.WriteJson(LeaderboardFormats.Row(report.Name, report.Board.Id, report.Aggregate));
             else Render(report, cli.Console.Ansi);
-            return 0;
+            if (report.Aggregate.IsComplete) return 0;
+            cli.Console.WriteError($"{report.Aggregate.NUnjudged} pairs could not be judged: the row is stored as incomplete and is not ranked; " +
+                "run the same command again to judge them (the judged pairs are cached).");
+            return CliApp.Failure;
         });
         return command;
     }
@@ -92,8 +99,11 @@ public static class EvaluateCommand
     {
         var what = report.Outcome switch
         {
-            Leaderboard.SaveOutcome.Unchanged => "already stored with the same content and seed: nothing asked, nothing written",
+            Leaderboard.SaveOutcome.Unchanged => report.AnnotatorCalls == 0
+                ? "already stored with the same content and seed: nothing asked, nothing written"
+                : "already stored with the same content and seed, and no fewer pairs judged: nothing written",
             Leaderboard.SaveOutcome.Replaced => "replaced the stored row",
+            Leaderboard.SaveOutcome.Completed => "completed the stored row's unjudged pairs",
             _ => "added",
         };
         console.MarkupLine($"[bold]{Markup.Escape(report.Name)}[/] on board [bold]{report.Board.Id}[/] ({Markup.Escape(report.Board.EvaluationSetName)} vs {Markup.Escape(report.Board.ReferenceName)}, pool {Markup.Escape(report.Board.PoolName)}): {what}; {report.AnnotatorCalls} pairs sent to annotators.");

@@ -19,7 +19,10 @@ public static class LeaderboardCommand
         sort.AcceptOnlyFromAmong("win_rate", "lc");
         var format = new Option<string>("--format") { Description = "table, csv (AlpacaEval's leaderboard.csv columns, then board), json or md.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json", "md");
-        var command = new Command("leaderboard", "Show the leaderboard. Rows are ranked only against rows of the same board (same evaluation set, reference outputs and annotator pool).")
+        var command = new Command("leaderboard",
+            "Show the leaderboard. Rows are ranked only against rows of the same board (same evaluation set, reference outputs and annotator pool). " +
+            "A row with pairs no annotator could judge is incomplete: it is listed after the others without a rank, and n_unjudged says how many " +
+            "(evaluate it again to complete it). " + AggregateRecord.LcStandardErrorAbsence + " Reads only: it creates no home and no database.")
         {
             board, sort, format,
         };

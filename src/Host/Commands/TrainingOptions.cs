@@ -20,7 +20,14 @@ public sealed class FarmTrainingOptions
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
-    public FarmTrainingOptions() => Recipe.AcceptOnlyFromAmong([.. FarmRecipe.Names]);
+    public FarmTrainingOptions()
+    {
+        Recipe.AcceptOnlyFromAmong([.. FarmRecipe.Names]);
+        Threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError($"--threads must be at least 1 (got {result.GetValueOrDefault<int>()}).");
+        });
+    }
 
     public void AddTo(Command command)
     {

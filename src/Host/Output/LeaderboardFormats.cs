@@ -16,7 +16,11 @@ public static class LeaderboardFormats
         "avg_length", "length_controlled_winrate", "lc_standard_error",
     ];
 
-    /// <summary>One row as an ordered column → value map; avg_length is an integer as in AlpacaEval.</summary>
+    /// <summary>Printed where a value is absent (no LC standard error, no gold on real text, a rank of an incomplete row).</summary>
+    public const string Absent = "–";
+
+    /// <summary>One row as an ordered column → value map; avg_length is an integer as in AlpacaEval; lc_standard_error is
+    /// always null (see <see cref="AggregateRecord.LcStandardErrorAbsence"/>).</summary>
     public static IReadOnlyDictionary<string, object?> Row(string name, string boardId, AggregateRecord a) =>
         Cells(name, boardId, a).ToDictionary(cell => cell.Key, cell => cell.Value);
 
@@ -33,13 +37,15 @@ public static class LeaderboardFormats
         new("mode", a.Mode),
         new("avg_length", (int)a.AvgLength),
         new("length_controlled_winrate", a.LengthControlledWinRate),
-        new("lc_standard_error", a.LcStandardError),
+        new("lc_standard_error", null),
         new("board", boardId),
         new("gold_win_rate", a.GoldWinRate),
         new("gold_standard_error", a.GoldStandardError),
+        new("n_unjudged", a.NUnjudged),
     ];
 
-    /// <summary>A ranked table; gold ("human") columns appear when any row has them (farm boards).</summary>
+    /// <summary>A ranked table; gold ("human") columns appear when any row has them (farm boards). An incomplete row (pairs
+    /// left unjudged) gets no rank and says so beside its name.</summary>
     public static Table Table(IReadOnlyList<(string Name, AggregateRecord Aggregate)> rows)
     {
         var gold = rows.Any(row => row.Aggregate.GoldWinRate is not null);
@@ -50,8 +56,8 @@ public static class LeaderboardFormats
         var rank = 0;
         foreach (var (name, a) in rows)
         {
-            List<string> cells = [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(name), Fixed(a.WinRate), Fixed(a.StandardError),
-                Fixed(a.LengthControlledWinRate), Fixed(a.LcStandardError)];
+            List<string> cells = [Rank(ref rank, a), Markup.Escape(name + Incomplete(a)), Fixed(a.WinRate), Fixed(a.StandardError),
+                Fixed(a.LengthControlledWinRate), Absent];
             if (gold) cells.AddRange([Fixed(a.GoldWinRate), Fixed(a.GoldStandardError)]);
             cells.AddRange([$"{a.NWins}/{a.NWinsBase}/{a.NDraws}", a.NTotal.ToString(CultureInfo.InvariantCulture),
                 ((int)a.AvgLength).ToString(CultureInfo.InvariantCulture), a.Mode]);
@@ -63,7 +69,7 @@ public static class LeaderboardFormats
     /// <summary>AlpacaEval's CSV: the name as unnamed index, its columns in order, then the board.</summary>
     public static string Csv(IEnumerable<RankedBoard> boards)
     {
-        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error\n");
+        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error,n_unjudged\n");
         foreach (var board in boards)
         {
             foreach (var row in board.Rows)
@@ -77,7 +83,7 @@ public static class LeaderboardFormats
         var md = new StringBuilder();
         foreach (var board in boards)
         {
-            md.Append($"## Board {board.Board.Id}\n\n{Describe(board.Board)}\n\n");
+            md.Append($"## Board {board.Board.Id}\n\n{MarkdownText(Describe(board.Board))}\n\n");
             var gold = board.Rows.Any(row => row.Aggregate.GoldWinRate is not null);
             md.Append("| # | name | win rate | SE | LC win rate | LC SE |").Append(gold ? " gold win rate | gold SE |" : "")
                 .Append(" wins | losses | draws | n | avg length | mode |\n");
@@ -86,7 +92,7 @@ public static class LeaderboardFormats
             foreach (var row in board.Rows)
             {
                 var a = row.Aggregate;
-                md.Append($"| {++rank} | {row.Name.Replace("|", "\\|")} | {Fixed(a.WinRate)} | {Fixed(a.StandardError)} | {Fixed(a.LengthControlledWinRate)} | {Fixed(a.LcStandardError)} |")
+                md.Append($"| {Rank(ref rank, a)} | {MarkdownText(row.Name + Incomplete(a))} | {Fixed(a.WinRate)} | {Fixed(a.StandardError)} | {Fixed(a.LengthControlledWinRate)} | {Absent} |")
                     .Append(gold ? $" {Fixed(a.GoldWinRate)} | {Fixed(a.GoldStandardError)} |" : "")
                     .Append($" {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} |\n");
             }
@@ -117,14 +123,48 @@ public static class LeaderboardFormats
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    private static string Fixed(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : "-";
+    private static string Fixed(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : Absent;
 
-    private static string CsvCell(object? value) => value switch
+    private static string Rank(ref int rank, AggregateRecord a) => a.IsComplete ? (++rank).ToString(CultureInfo.InvariantCulture) : Absent;
+
+    private static string Incomplete(AggregateRecord a) => a.IsComplete ? "" : $" (incomplete: {a.NUnjudged} unjudged)";
+
+    /// <summary>
+    /// Text from files and users (names, set and pool names) as literal Markdown: one line, Markdown's own marks
+    /// backslash-escaped, and no raw HTML for a renderer that allows it.
+    /// </summary>
+    public static string MarkdownText(string text)
     {
-        null => "",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        string s when s.IndexOfAny([',', '"', '\n']) >= 0 => "\"" + s.Replace("\"", "\"\"") + "\"",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
+        var md = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            md.Append(c switch
+            {
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '\\' or '`' or '*' or '_' or '[' or ']' or '|' or '#' or '!' or '~' => "\\" + c,
+                _ when char.IsControl(c) => " ",
+                _ => c.ToString(),
+            });
+        }
+        return md.ToString();
+    }
+
+    /// <summary>
+    /// A CSV cell: text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) gets a
+    /// leading apostrophe, as OWASP advises; then RFC 4180 quoting. Numbers are never text here, so negatives are untouched.
+    /// </summary>
+    public static string CsvCell(object? value)
+    {
+        switch (value)
+        {
+            case null: return "";
+            case double d: return d.ToString("R", CultureInfo.InvariantCulture);
+            case int i: return i.ToString(CultureInfo.InvariantCulture);
+        }
+        var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r') text = "'" + text;
+        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+    }
 }

@@ -16,9 +16,11 @@ public sealed record EndpointConfig(string Kind, string? Url, string? ApiKeyVari
 /// <param name="InContextExamples">Worked examples shown before the pairs (0–6).</param>
 /// <param name="PricePerMillionInputTokens">Dollars, for the cost recorded with every annotation.</param>
 /// <param name="TimeoutSeconds">Per request; a slower answer counts as a failure and is retried.</param>
-/// <param name="MaxRetries">Retries on 429, 5xx, timeouts and malformed or unparseable answers.</param>
+/// <param name="MaxRetries">Retries on 429, 5xx, timeouts and malformed or unparseable answers; 0 asks once.</param>
 /// <param name="MaxConcurrency">Requests in flight at once for this judge.</param>
 /// <param name="RetryBaseSeconds">First back-off delay; it doubles per retry, with jitter, unless the server says Retry-After.</param>
+/// <param name="MaxRetryAfterSeconds">The longest Retry-After the judge waits; a server asking for longer fails the pair at once
+/// (it is retried by the next run), so that one answer such as "Retry-After: 3600" cannot stall an evaluation for an hour.</param>
 public sealed record JudgeConfig(
     string Id,
     EndpointConfig Endpoint,
@@ -35,7 +37,8 @@ public sealed record JudgeConfig(
     double TimeoutSeconds = 60,
     int MaxRetries = 6,
     int MaxConcurrency = 4,
-    double RetryBaseSeconds = 1)
+    double RetryBaseSeconds = 1,
+    double MaxRetryAfterSeconds = 60)
 {
     /// <summary>What shapes the verdicts (not keys, timeouts or concurrency): the basis of the cache's configuration hash.</summary>
     [JsonIgnore]

@@ -16,7 +16,7 @@ public sealed record SubmissionProvenance(
     string? World,
     string Mode)
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["method", "outputs", "annotations", "baseline"];
+    public static IReadOnlyList<string> Kinds { get; } = ["method", "outputs", "annotations", "baseline", "policy"];
 
     public static IReadOnlyList<string> Modes { get; } = ["minimal", "verified", "community"];
 }

@@ -33,6 +33,17 @@ public sealed class ArtifactCache(string root)
     /// <summary>The folder an artifact of this kind and key lives in (whether or not it exists).</summary>
     public string FolderFor(ArtifactKind kind, ArtifactKey key) => Path.Combine(Root, kind.ToString().ToLowerInvariant(), key.Hash());
 
+    /// <summary>Whether <paramref name="handle"/> is one of this cache's folders, filed under the hash of the key it holds.</summary>
+    public bool Holds(ArtifactHandle handle)
+    {
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(handle.Path));
+        if (Path.GetDirectoryName(folder) != Path.Combine(Root, handle.Kind.ToString().ToLowerInvariant())) return false;
+        var stored = Path.Combine(folder, KeyFile);
+        if (!File.Exists(stored)) return false;
+        var key = System.Text.Json.JsonSerializer.Deserialize<ArtifactKey>(File.ReadAllText(stored));
+        return key is not null && key.ToJson() == File.ReadAllText(stored) && key.Hash() == Path.GetFileName(folder);
+    }
+
     /// <summary>The cached artifact, if it exists.</summary>
     public ArtifactHandle? TryGet(ArtifactKind kind, ArtifactKey key)
     {

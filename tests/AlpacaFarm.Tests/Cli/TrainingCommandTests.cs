@@ -73,7 +73,7 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         var row = JsonDocument.Parse(result.Out).RootElement;
         Assert.Equal(805, row.GetProperty("n_total").GetInt32());
-        Assert.Equal("minimal", row.GetProperty("mode").GetString());
+        Assert.Equal("verified", row.GetProperty("mode").GetString());
         Assert.InRange(row.GetProperty("gold_win_rate").GetDouble(), 0, 50); // an untrained-size model is worse than the reference
         var outputs = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(_home, "outputs", "farm-sft-tiny.json"))).RootElement;
         Assert.Equal(805, outputs.GetArrayLength());

@@ -123,7 +123,10 @@ public sealed class LeaderboardSaveTests : IDisposable
         var good = Samples.Evaluation(board, replacingExisting ? "kept" : "broken", "content-9");
         var broken = good with { Outputs = [.. good.Outputs, good.Outputs[0]] };
 
-        Assert.Throws<SqliteException>(() => store.Save(broken, replace: true));
+        var error = Assert.Throws<LeaderboardDatabaseException>(() => store.Save(broken, replace: true));
+
+        Assert.StartsWith($"leaderboard database '{_db.Path}': SQLite Error 19", error.Message); // a constraint failed, in this file
+        Assert.IsType<SqliteException>(error.InnerException);
 
         Assert.Equal(counts, _db.Counts());
         Assert.Equal([Samples.BoardA.Id], store.Boards().Select(b => b.Identity.Id));

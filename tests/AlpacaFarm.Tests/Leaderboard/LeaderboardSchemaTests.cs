@@ -61,7 +61,7 @@ public sealed class LeaderboardSchemaTests : IDisposable
             connection.Execute($"CREATE TABLE future (x INTEGER); PRAGMA user_version = {newer}");
         var bytes = File.ReadAllBytes(_db.Path);
 
-        var error = Assert.Throws<InvalidOperationException>(() => LeaderboardStore.Open(_db.Path));
+        var error = Assert.Throws<LeaderboardDatabaseException>(() => LeaderboardStore.Open(_db.Path));
 
         Assert.Contains(_db.Path, error.Message);
         Assert.Contains($"version {newer}", error.Message);

@@ -15,7 +15,6 @@ public sealed class LengthControlledWinRateTests
         var result = LengthControlledWinRate.Compute(preferences, lengths, lengths);
 
         Assert.Equal(50, result.WinRate, 1e-6);
-        Assert.Equal(0.0, result.StandardError); // constant predictions: exactly zero, no rounding noise
     }
 
     // The model is longer on 70% of rows; the annotator prefers the longer output 80% of the time
@@ -68,6 +67,6 @@ public sealed class LengthControlledWinRateTests
         var result = LengthControlledWinRate.Compute(preferences, lengths, lengths);
 
         Assert.True(double.IsNaN(result.WinRate));
-        Assert.True(double.IsNaN(result.StandardError));
+        Assert.True(double.IsNaN(result.LengthWeight));
     }
 }

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using AlpacaFarm.Testing;
+using AlpacaFarm.Tests.Judges;
+
+namespace AlpacaFarm.Tests.Cli;
+
+/// <summary>
+/// A reference file and an outputs file of a few instructions in AlpacaEval's format, and a one-judge pool file for a
+/// loopback server: evaluations in milliseconds that need no shared data. The model's output is always the longer one.
+/// </summary>
+public sealed class SmallSet
+{
+    public SmallSet(string folder, int rows = 8)
+    {
+        Folder = folder;
+        Instructions = Enumerable.Range(0, rows).Select(i => $"Instruction number {i}?").ToList();
+        Reference = Write("reference.json", Instructions.Select(i => Row(i, $"Ref {i}.", "reference-model")));
+        Outputs = Write("outputs.json", Instructions.Select(i => Row(i, $"A longer model answer to {i}.", "my-model")));
+    }
+
+    public string Folder { get; }
+
+    public IReadOnlyList<string> Instructions { get; }
+
+    public string Reference { get; }
+
+    public string Outputs { get; }
+
+    public static Dictionary<string, string> Row(string instruction, string output, string generator) =>
+        new() { ["instruction"] = instruction, ["output"] = output, ["generator"] = generator, ["dataset"] = "small" };
+
+    /// <summary>Writes rows as a JSON array in the folder; returns the path.</summary>
+    public string Write(string name, IEnumerable<Dictionary<string, string>> rows)
+    {
+        var path = Path.Combine(Folder, name);
+        File.WriteAllText(path, JsonSerializer.Serialize(rows));
+        return path;
+    }
+
+    /// <summary>A pool file of one LLM judge at <paramref name="server"/>, keyed by <see cref="JudgeFixtures.KeyVariable"/>.</summary>
+    public string Pool(LoopbackChatServer server, int maxRetries = 1)
+    {
+        var path = Path.Combine(Folder, $"pool-{server.Port}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            name = "loopback",
+            members = new[]
+            {
+                new
+                {
+                    id = "loopback_1", endpoint = new { kind = "openai-compatible", url = server.OpenAiBaseUrl, apiKeyVariable = JudgeFixtures.KeyVariable },
+                    model = "loopback-model", temperature = 0.0, maxTokens = 60, batchSize = 1, promptFamily = "pairwise", persona = (string?)null,
+                    parser = "regex", inContextExamples = 0, pricePerMillionInputTokens = 0.0, pricePerMillionOutputTokens = 0.0,
+                    timeoutSeconds = 30.0, maxRetries, maxConcurrency = 2, retryBaseSeconds = 0.001,
+                },
+            },
+        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        return path;
+    }
+}
