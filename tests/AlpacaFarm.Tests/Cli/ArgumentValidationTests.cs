@@ -1,28 +1,21 @@
 using System.Text;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Testing;
-using AlpacaFarm.Tests.Judges;
 
 namespace AlpacaFarm.Tests.Cli;
 
 /// <summary>Bad arguments are one line and a non-zero exit, found before any pair is judged or anything is written.</summary>
 public sealed class ArgumentValidationTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("alpacafarm-arguments-").FullName;
-    private readonly SmallSet _set;
+    private readonly SmallSet _set = new();
 
-    public ArgumentValidationTests()
-    {
-        Environment.SetEnvironmentVariable(JudgeFixtures.KeyVariable, JudgeFixtures.Key);
-        _set = new SmallSet(_folder);
-    }
+    public void Dispose() => _set.Dispose();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    private string Home => _set.Home;
 
-    private string Home => Path.Combine(_folder, "home");
+    private string Folder => _set.Folder;
 
-    private Task<CliResult> Evaluate(LoopbackChatServer server, string outputs, params string[] extra) => CliRunner.RunAsync(
-        ["evaluate", "--home", Home, "--outputs", outputs, "--reference", _set.Reference, "--annotators", _set.Pool(server), .. extra]);
+    private Task<CliResult> Evaluate(LoopbackChatServer server, string outputs, params string[] extra) => _set.Evaluate(server, outputs, extra);
 
     [Theory]
     [InlineData("", "error: --name is empty.")]
@@ -79,10 +72,10 @@ public sealed class ArgumentValidationTests : IDisposable
     {
         await using var server = new LoopbackChatServer();
 
-        var result = await Evaluate(server, _folder);
+        var result = await Evaluate(server, Folder);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"error: {_folder}: is a directory, not a file\n", result.Error);
+        Assert.Equal($"error: {Folder}: is a directory, not a file\n", result.Error);
     }
 
     [Fact]
@@ -90,9 +83,9 @@ public sealed class ArgumentValidationTests : IDisposable
     {
         await using var server = new LoopbackChatServer();
         var text = File.ReadAllText(_set.Outputs);
-        var utf8 = Path.Combine(_folder, "bom8.json");
+        var utf8 = Path.Combine(Folder, "bom8.json");
         File.WriteAllBytes(utf8, [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)]);
-        var utf16 = Path.Combine(_folder, "bom16.json");
+        var utf16 = Path.Combine(Folder, "bom16.json");
         File.WriteAllBytes(utf16, [.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes(text)]);
 
         var withUtf8 = await Evaluate(server, utf8);

@@ -1,28 +1,19 @@
 using System.Text.Json;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Testing;
-using AlpacaFarm.Tests.Judges;
 
 namespace AlpacaFarm.Tests.Cli;
 
 /// <summary>A judge that fails some pairs: the row is stored incomplete, the command fails, and the same command completes it.</summary>
 public sealed class IncompleteEvaluationTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("alpacafarm-incomplete-").FullName;
-    private readonly SmallSet _set;
+    private readonly SmallSet _set = new();
 
-    public IncompleteEvaluationTests()
-    {
-        Environment.SetEnvironmentVariable(JudgeFixtures.KeyVariable, JudgeFixtures.Key);
-        _set = new SmallSet(_folder);
-    }
+    public void Dispose() => _set.Dispose();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    private string Home => _set.Home;
 
-    private string Home => Path.Combine(_folder, "home");
-
-    private Task<CliResult> Evaluate(LoopbackChatServer server, params string[] extra) => CliRunner.RunAsync(
-        ["evaluate", "--home", Home, "--outputs", _set.Outputs, "--reference", _set.Reference, "--annotators", _set.Pool(server), "--json", .. extra]);
+    private Task<CliResult> Evaluate(LoopbackChatServer server) => _set.Evaluate(server, _set.Outputs, "--json");
 
     [Fact]
     public async Task Unjudged_pairs_fail_the_run_and_the_same_command_completes_the_row()
@@ -45,8 +36,7 @@ public sealed class IncompleteEvaluationTests : IDisposable
         server.AlwaysFailFor.Clear();
         var requestsBefore = server.Requests.Count;
         var completed = await Evaluate(server);
-        var table = await CliRunner.RunAsync("evaluate", "--home", Home, "--outputs", _set.Outputs, "--reference", _set.Reference,
-            "--annotators", _set.Pool(server));
+        var table = await _set.Evaluate(server, _set.Outputs);
 
         Assert.True(completed.ExitCode == 0, completed.Error);
         Assert.Equal(2, server.Requests.Count - requestsBefore); // only the unjudged pairs were asked

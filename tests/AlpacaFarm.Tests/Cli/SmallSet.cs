@@ -5,20 +5,25 @@ using AlpacaFarm.Tests.Judges;
 namespace AlpacaFarm.Tests.Cli;
 
 /// <summary>
-/// A reference file and an outputs file of a few instructions in AlpacaEval's format, and a one-judge pool file for a
-/// loopback server: evaluations in milliseconds that need no shared data. The model's output is always the longer one.
+/// A temporary folder with a reference file and an outputs file of a few instructions in AlpacaEval's format, a home,
+/// and one-judge pool files for loopback servers: evaluations in milliseconds that need no shared data. The model's
+/// output is always the longer one.
 /// </summary>
-public sealed class SmallSet
+public sealed class SmallSet : IDisposable
 {
-    public SmallSet(string folder, int rows = 8)
+    public SmallSet(int rows = 8)
     {
-        Folder = folder;
+        Environment.SetEnvironmentVariable(JudgeFixtures.KeyVariable, JudgeFixtures.Key);
+        Folder = Directory.CreateTempSubdirectory("alpacafarm-small-").FullName;
         Instructions = Enumerable.Range(0, rows).Select(i => $"Instruction number {i}?").ToList();
         Reference = Write("reference.json", Instructions.Select(i => Row(i, $"Ref {i}.", "reference-model")));
         Outputs = Write("outputs.json", Instructions.Select(i => Row(i, $"A longer model answer to {i}.", "my-model")));
     }
 
     public string Folder { get; }
+
+    /// <summary>The home evaluations use (not created until a command writes there).</summary>
+    public string Home => Path.Combine(Folder, "home");
 
     public IReadOnlyList<string> Instructions { get; }
 
@@ -36,6 +41,12 @@ public sealed class SmallSet
         File.WriteAllText(path, JsonSerializer.Serialize(rows));
         return path;
     }
+
+    /// <summary><c>evaluate</c> of <paramref name="outputs"/> against the reference, judged by <paramref name="server"/>.</summary>
+    public Task<CliResult> Evaluate(LoopbackChatServer server, string outputs, params string[] extra) => CliRunner.RunAsync(
+        ["evaluate", "--home", Home, "--outputs", outputs, "--reference", Reference, "--annotators", Pool(server), .. extra]);
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
 
     /// <summary>A pool file of one LLM judge at <paramref name="server"/>, keyed by <see cref="JudgeFixtures.KeyVariable"/>.</summary>
     public string Pool(LoopbackChatServer server, int maxRetries = 1)
