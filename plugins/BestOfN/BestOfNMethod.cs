@@ -13,13 +13,12 @@ public sealed class BestOfNMethod : IMethod
         Kind: MethodKind.InferenceTime,
         Description: "Samples n outputs from the SFT policy and keeps the one the proxy reward model scores highest.",
         PaperReference: "Stiennon et al. 2020; AlpacaFarm (Dubois et al. 2023) §4",
-        DefaultHyperparameters: new Dictionary<string, string>
-        {
-            ["n"] = "16",
-            ["temperature"] = "1.0",
-            ["top_p"] = "0.9",
-            ["max_new_tokens"] = "300",
-        },
+        Hyperparameters: [
+            HyperparameterSpec.Int("n", 16, 1, 4096, "16", "Samples drawn per instruction; the reward model keeps the best."),
+            HyperparameterSpec.Float("temperature", 1.0, 0, 10, "1.0", "Sampling temperature of the candidates."),
+            HyperparameterSpec.Float("top_p", 0.9, 1e-6, 1, "0.9", "Nucleus mass of the candidates' sampling."),
+            HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest candidate, in tokens."),
+        ],
         IsImplemented: false);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>

@@ -13,17 +13,16 @@ public sealed class QuarkMethod : IMethod
         Kind: MethodKind.TrainingTime,
         Description: "Samples, bins rollouts by proxy reward into quantiles and fine-tunes on the top quantile with a KL penalty.",
         PaperReference: "Lu et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",
-        DefaultHyperparameters: new Dictionary<string, string>
-        {
-            ["num_reward_tokens"] = "4",
-            ["kl_coef"] = "0.05",
-            ["learning_rate"] = "3e-6",
-            ["warmup_steps"] = "5",
-            ["rollout_batch_size"] = "512",
-            ["step_batch_size"] = "256",
-            ["train_on_best_quantile"] = "true",
-            ["entropy_coef"] = "0",
-        },
+        Hyperparameters: [
+            HyperparameterSpec.Int("num_reward_tokens", 4, 2, 100, "4", "Reward quantiles, each with its control token."),
+            HyperparameterSpec.Float("kl_coef", 0.05, 0, 10, "0.05", "Weight of the KL anchor to the SFT policy."),
+            HyperparameterSpec.Float("learning_rate", 3e-6, 1e-9, 1, "3e-6", "AdamW learning rate."),
+            HyperparameterSpec.Int("warmup_steps", 5, 0, 100000, "5", "Steps warming up linearly."),
+            HyperparameterSpec.Int("rollout_batch_size", 512, 1, 100000, "512", "Rollouts per Quark step."),
+            HyperparameterSpec.Int("step_batch_size", 256, 1, 100000, "256", "Examples per optimiser step."),
+            HyperparameterSpec.Bool("train_on_best_quantile", true, "true", "Train only on the top quantile, without control tokens."),
+            HyperparameterSpec.Float("entropy_coef", 0, 0, 10, "0", "Weight of the entropy bonus."),
+        ],
         IsImplemented: false);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>

@@ -5,6 +5,9 @@ using System.Text.RegularExpressions;
 namespace AlpacaFarm.Plugins;
 
 /// <summary>A plugin folder's plugin.json.</summary>
+/// <param name="ContractVersion">The contract (AlpacaFarm.Abstractions) version the plugin was built against.</param>
+/// <param name="SdkVersion">The modeling SDK (AlpacaFarm.Modeling) version it was built against; required from contract 2 on,
+/// optional in the record only so that a 1.x manifest is refused for its contract, not as malformed.</param>
 public sealed partial record PluginManifest(
     string Id,
     string Version,
@@ -12,7 +15,8 @@ public sealed partial record PluginManifest(
     string ContractVersion,
     IReadOnlyList<string> Authors,
     string Description,
-    string? Homepage)
+    string? Homepage,
+    string? SdkVersion = null)
 {
     public const string FileName = "plugin.json";
 

@@ -36,6 +36,7 @@ public static class ContractSamples
         [typeof(GenerationResult)] = new GenerationResult(["apple"]),
         [typeof(MethodProgress)] = new MethodProgress("train", 3, 10, new Dictionary<string, double> { ["loss"] = 0.5 }),
         [typeof(ArtifactHandle)] = new ArtifactHandle(ArtifactKind.Policy, "/tmp/p", new string('d', 64), "x/1"),
+        [typeof(MethodArtifact)] = new MethodArtifact(new ArtifactHandle(ArtifactKind.Policy, "/tmp/p", new string('d', 64), "x/1"), 40, "policy at step 40"),
     };
 
     private sealed class NoPreferences : IPreferenceService
@@ -53,6 +54,10 @@ public static class ContractSamples
         }
 
         public void Log(MethodLogLevel level, string message)
+        {
+        }
+
+        public void ReportArtifact(MethodArtifact artifact)
         {
         }
     }

@@ -37,7 +37,7 @@ public sealed class ContractSerialisationTests
         {
             var back = RoundTrip(method.Descriptor!);
             Assert.Equal(JsonSerializer.Serialize(method.Descriptor), JsonSerializer.Serialize(back));
-            Assert.Equal(method.Descriptor!.DefaultHyperparameters, back.DefaultHyperparameters);
+            Assert.Equal(method.Descriptor!.Defaults, back.Defaults);
             Assert.Empty(back.Validate());
         }
     }
@@ -69,10 +69,10 @@ public sealed class ContractSerialisationTests
     }
 
     [Theory]
-    [InlineData("1.0.0", null)]
-    [InlineData("1.0.7", null)]
-    [InlineData("2.0.0", "built for contract 2.0.0; this host implements 1.0.0 (major versions differ)")]
-    [InlineData("1.1.0", "built for contract 1.1.0, newer than this host's 1.0.0")]
+    [InlineData("2.0.0", null)]
+    [InlineData("2.0.7", null)]
+    [InlineData("1.0.0", "built for contract 1.0.0; this host implements 2.0.0 (major versions differ)")]
+    [InlineData("2.1.0", "built for contract 2.1.0, newer than this host's 2.0.0")]
     [InlineData("one", "contract version 'one' is not MAJOR.MINOR.PATCH")]
     public void Contract_version_check(string declared, string? expected) =>
         Assert.Equal(expected, ContractVersion.Incompatibility(declared));

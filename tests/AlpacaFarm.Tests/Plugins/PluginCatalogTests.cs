@@ -60,9 +60,9 @@ public sealed class PluginCatalogTests : IDisposable
         Assert.Equal(PluginStatus.Loaded, good.Status);
         Assert.EndsWith("Plátano ñandú", good.Folder);
         var method = catalog.CreateMethod("test-echo");
-        var policy = await method.RunAsync(ContractSamples.Context(new Dictionary<string, string> { ["prefix"] = "> " }), CancellationToken.None);
+        var policy = await method.RunAsync(ContractSamples.Context(new Dictionary<string, string> { ["prefix"] = "echo" }), CancellationToken.None);
         var result = await policy.GenerateAsync(new([ "hi" ], ContractSamples.Decoding), CancellationToken.None);
-        Assert.Equal(["> hi"], result.Outputs);
+        Assert.Equal(["echo: hi"], result.Outputs);
     }
 
     [Fact]
@@ -112,17 +112,22 @@ public sealed class PluginCatalogTests : IDisposable
         Assert.Contains("entryAssembly", bad.Reason);
     }
 
-    [Fact]
-    public void Contract_major_version_mismatch()
+    [Theory]
+    [InlineData("\"contractVersion\": \"2.0.0\"", "\"contractVersion\": \"1.0.0\"", "built for contract 1.0.0; this host implements 2.0.0 (major versions differ)")]
+    [InlineData("\"contractVersion\": \"2.0.0\"", "\"contractVersion\": \"3.0.0\"", "built for contract 3.0.0; this host implements 2.0.0 (major versions differ)")]
+    [InlineData("\"sdkVersion\": \"1.0.0\"", "\"sdkVersion\": \"2.0.0\"", "built for SDK 2.0.0; this host implements 1.0.0 (major versions differ)")]
+    [InlineData("\"sdkVersion\": \"1.0.0\"", "\"sdkVersion\": \"1.4.0\"", "built for SDK 1.4.0, newer than this host's 1.0.0")]
+    [InlineData("\"sdkVersion\": \"1.0.0\",", "", "plugin.json declares no sdkVersion (this host's SDK is 1.0.0)")]
+    public void A_plugin_built_for_another_contract_or_sdk_is_refused_with_one_line(string from, string to, string reason)
     {
         var folder = _folders.Folder("contract", ("test-good", "good"));
         var manifest = Path.Combine(folder, "good", "plugin.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"contractVersion\": \"1.0.0\"", "\"contractVersion\": \"2.0.0\""));
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace(from, to));
 
         var bad = Single(folder);
 
         Assert.Equal(PluginStatus.Incompatible, bad.Status);
-        Assert.Equal("built for contract 2.0.0; this host implements 1.0.0 (major versions differ)", bad.Reason);
+        Assert.Equal(reason, bad.Reason);
     }
 
     [Fact]

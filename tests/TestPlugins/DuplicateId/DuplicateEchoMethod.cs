@@ -8,7 +8,7 @@ public sealed class DuplicateEchoMethod : IMethod
 {
     public MethodDescriptor Descriptor { get; } = new(
         "test-echo", "Duplicate echo (test)", "1.0.0", MethodKind.InferenceTime, "Same id as test-echo.", "none",
-        new Dictionary<string, string>(), IsImplemented: true);
+        [], IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("never run: its id is a duplicate");

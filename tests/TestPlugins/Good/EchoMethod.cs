@@ -9,10 +9,10 @@ public sealed class EchoMethod : IMethod
 {
     public MethodDescriptor Descriptor { get; } = new(
         "test-echo", "Echo (test)", "1.0.0", MethodKind.InferenceTime, "Answers with the instruction.", "none",
-        new Dictionary<string, string> { ["prefix"] = "" }, IsImplemented: true);
+        [HyperparameterSpec.Enum("prefix", "none", ["none", "echo"], null, "Whether answers start with \"echo: \".")], IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
-        Task.FromResult<IPolicy>(new EchoPolicy(context.Spec.Hyperparameters["prefix"]));
+        Task.FromResult<IPolicy>(new EchoPolicy(context.Spec.Hyperparameters["prefix"] == "echo" ? "echo: " : ""));
 
     private sealed class EchoPolicy(string prefix) : IPolicy
     {
@@ -22,5 +22,9 @@ public sealed class EchoMethod : IMethod
 
         public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new GenerationResult(request.Prompts.Select(prompt => prefix + prompt).ToList()));
+
+        public void Dispose()
+        {
+        }
     }
 }

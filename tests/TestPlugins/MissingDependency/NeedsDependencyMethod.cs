@@ -9,7 +9,7 @@ public sealed class NeedsDependencyMethod : DependencyBase, IMethod
 {
     public MethodDescriptor Descriptor { get; } = new(
         "test-needs-dependency", "Needs dependency (test)", "1.0.0", MethodKind.InferenceTime, "Cannot load.", "none",
-        new Dictionary<string, string>(), IsImplemented: true);
+        [], IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("unreachable");
