@@ -5,9 +5,10 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
-using AlpacaFarm.Judges;
 using AlpacaFarm.Judges.Configuration;
+using AlpacaFarm.Judges;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Evaluation;
 using AlpacaFarm.Testing;
 
 // Offline evaluator throughput: scoring 805 outputs and writing them to SQLite, as rows/s (median of runs).

@@ -1,5 +1,6 @@
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Judges;
+using AlpacaFarm.Runner.Annotators;
 using Mediator;
 
 namespace AlpacaFarm.Application.Annotators;

@@ -1,6 +1,7 @@
 using AlpacaFarm.Evaluation.Agreement;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Imports;
+using AlpacaFarm.Runner.Annotators;
 using Mediator;
 
 namespace AlpacaFarm.Application.Annotators;

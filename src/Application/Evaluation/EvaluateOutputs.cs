@@ -1,6 +1,7 @@
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Evaluation;
 using Mediator;
 
 namespace AlpacaFarm.Application.Evaluation;

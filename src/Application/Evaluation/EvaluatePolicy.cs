@@ -3,12 +3,14 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Policies;
-using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Application.Training;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Policies;
+using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Runner.Evaluation;
+using AlpacaFarm.Runner.Farm;
 using Mediator;
 
 namespace AlpacaFarm.Application.Evaluation;

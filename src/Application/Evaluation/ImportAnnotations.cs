@@ -3,6 +3,7 @@ using AlpacaFarm.Evaluation.Imports;
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Evaluation;
 using Mediator;
 
 namespace AlpacaFarm.Application.Evaluation;

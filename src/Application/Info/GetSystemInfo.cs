@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Runner.Configuration;
 using Mediator;
 
 namespace AlpacaFarm.Application.Info;

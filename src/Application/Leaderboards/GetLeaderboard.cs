@@ -1,5 +1,5 @@
-using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Configuration;
 using Mediator;
 
 namespace AlpacaFarm.Application.Leaderboards;

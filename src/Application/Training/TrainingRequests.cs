@@ -1,4 +1,5 @@
 using AlpacaFarm.Abstractions.Compute;
+using AlpacaFarm.Runner.Farm;
 using Mediator;
 
 namespace AlpacaFarm.Application.Training;
@@ -27,15 +28,5 @@ public sealed class TrainRewardModelHandler(FarmModels models) : ICommandHandler
         var data = models.PreferenceData(recipe, command.Seed, compute, command.Progress, cancellationToken);
         var reward = models.RewardModel(recipe, command.Seed, compute, command.Progress, cancellationToken);
         return ValueTask.FromResult(new RewardModelReport(sft, data, reward));
-    }
-}
-
-/// <summary>The compute the host gives its own training and generation.</summary>
-public static class Compute
-{
-    public static ComputeResources Cpu(int threads)
-    {
-        var resources = new ComputeResources("cpu", threads, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-        return resources.Problem() is { } problem ? throw new ArgumentException(problem) : resources;
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AlpacaFarm.Application.Configuration;
+using AlpacaFarm.Runner.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlpacaFarm.Host.Cli;

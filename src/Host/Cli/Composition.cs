@@ -1,7 +1,9 @@
-using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Application.Training;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Runner.Evaluation;
+using AlpacaFarm.Runner.Farm;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlpacaFarm.Host.Cli;

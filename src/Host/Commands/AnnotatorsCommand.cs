@@ -4,6 +4,7 @@ using AlpacaFarm.Application.Annotators;
 using AlpacaFarm.Evaluation.Agreement;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Host.Cli;
+using AlpacaFarm.Runner.Annotators;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

@@ -5,6 +5,8 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Annotators;
+using AlpacaFarm.Runner.Evaluation;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

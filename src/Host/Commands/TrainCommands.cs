@@ -3,6 +3,7 @@ using System.Globalization;
 using AlpacaFarm.Application.Training;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
+using AlpacaFarm.Runner.Farm;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

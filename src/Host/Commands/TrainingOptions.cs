@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AlpacaFarm.Application.Training;
+using AlpacaFarm.Runner.Farm;
 
 namespace AlpacaFarm.Host.Commands;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
-using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Application.Training;
 using AlpacaFarm.Host.Cli;
+using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Runner.Farm;
 using Spectre.Console;
 
 namespace AlpacaFarm.Host.Output;

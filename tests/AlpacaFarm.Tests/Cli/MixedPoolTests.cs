@@ -3,6 +3,7 @@ using AlpacaFarm.Application.Annotators;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Annotators;
 using AlpacaFarm.Testing;
 using AlpacaFarm.Tests.Judges;
 

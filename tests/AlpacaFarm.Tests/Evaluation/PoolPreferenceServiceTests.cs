@@ -3,6 +3,7 @@ using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Evaluation;
 
 namespace AlpacaFarm.Tests.Evaluation;
 

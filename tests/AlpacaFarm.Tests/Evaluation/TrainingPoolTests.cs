@@ -4,6 +4,7 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Evaluation;
 
 namespace AlpacaFarm.Tests.Evaluation;
 

@@ -1,6 +1,7 @@
 using AlpacaFarm.Application.Annotators;
-using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Annotators.Offline;
+using AlpacaFarm.Evaluation.Annotators;
+using AlpacaFarm.Runner.Annotators;
 
 namespace AlpacaFarm.Tests.Evaluation.Offline;
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Annotators.Offline;
+using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Judges;
 using AlpacaFarm.Simulation;
 
-namespace AlpacaFarm.Application.Annotators;
+namespace AlpacaFarm.Runner.Annotators;
 
 /// <summary>The one place an --annotators value becomes a pool: a built-in pool, a shipped LLM-judge pool, or a pool file.</summary>
 public static class AnnotatorPools

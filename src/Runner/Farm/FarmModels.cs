@@ -5,8 +5,6 @@ using AlpacaFarm.Abstractions.Compute;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Abstractions.Randomness;
-using AlpacaFarm.Application.Configuration;
-using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Leaderboard;
@@ -16,9 +14,11 @@ using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
 using AlpacaFarm.Modeling.Transformer;
+using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Runner.Evaluation;
 using AlpacaFarm.Simulation;
 
-namespace AlpacaFarm.Application.Training;
+namespace AlpacaFarm.Runner.Farm;
 
 /// <summary>What training produced, or found cached.</summary>
 /// <param name="Reused">True when the artifact came from the cache and nothing was trained.</param>

@@ -1,14 +1,14 @@
 using AlpacaFarm.Abstractions.Preferences;
-using AlpacaFarm.Application.Annotators;
-using AlpacaFarm.Application.Configuration;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Annotators;
+using AlpacaFarm.Runner.Configuration;
 using AlpacaFarm.Simulation;
 
-namespace AlpacaFarm.Application.Evaluation;
+namespace AlpacaFarm.Runner.Evaluation;
 
 /// <summary>
 /// Scores a submission's outputs on an evaluation set and stores the row on its board, in one transaction: whatever

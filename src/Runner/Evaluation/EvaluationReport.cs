@@ -1,6 +1,6 @@
 using AlpacaFarm.Leaderboard;
 
-namespace AlpacaFarm.Application.Evaluation;
+namespace AlpacaFarm.Runner.Evaluation;
 
 /// <summary>What an evaluation produced or found stored.</summary>
 /// <param name="Outcome">Inserted, Replaced, or Unchanged (the stored row, nothing asked).</param>

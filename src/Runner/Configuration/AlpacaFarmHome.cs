@@ -1,4 +1,4 @@
-namespace AlpacaFarm.Application.Configuration;
+namespace AlpacaFarm.Runner.Configuration;
 
 /// <summary>Where the platform keeps its state (database, artifacts, caches): never inside the repository.</summary>
 /// <param name="Path">Absolute path of the home directory.</param>

@@ -3,7 +3,7 @@ using AlpacaFarm.Modeling.Training;
 using AlpacaFarm.Modeling.Transformer;
 using AlpacaFarm.Simulation;
 
-namespace AlpacaFarm.Application.Training;
+namespace AlpacaFarm.Runner.Farm;
 
 /// <summary>
 /// Everything that shapes the farm's shared models: data sizes, model shape, optimisation. Its JSON is part of every

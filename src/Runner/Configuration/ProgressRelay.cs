@@ -1,4 +1,4 @@
-namespace AlpacaFarm.Application.Configuration;
+namespace AlpacaFarm.Runner.Configuration;
 
 /// <summary>
 /// Reports on the caller's thread. Progress&lt;T&gt; would post to the thread pool, reordering updates and racing the

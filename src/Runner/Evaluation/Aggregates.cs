@@ -1,10 +1,10 @@
 using AlpacaFarm.Evaluation.Scoring;
 using AlpacaFarm.Leaderboard;
 
-namespace AlpacaFarm.Application.Evaluation;
+namespace AlpacaFarm.Runner.Evaluation;
 
 /// <summary>Turns a scorecard into the stored leaderboard columns.</summary>
-internal static class Aggregates
+public static class Aggregates
 {
     /// <summary>AlpacaEval's word for results the platform did not produce itself: submitted outputs, imported annotations,
     /// policies from folders it did not make.</summary>

@@ -1,7 +1,7 @@
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Leaderboard;
 
-namespace AlpacaFarm.Application.Evaluation;
+namespace AlpacaFarm.Runner.Evaluation;
 
 /// <summary>The evaluator's annotation cache, kept in the leaderboard database.</summary>
 public sealed class StoreAnnotationCache(LeaderboardStore store) : IAnnotationCache
