@@ -7,10 +7,10 @@ namespace AlpacaFarm.Leaderboard;
 /// The leaderboard in one SQLite file (WAL, so readers never block the writer). One connection per store,
 /// used under a lock; other processes may write the same file, waiting up to 5 s for its lock.
 /// </summary>
-public sealed class LeaderboardStore : IDisposable
+public sealed partial class LeaderboardStore : IDisposable
 {
     /// <summary>PRAGMA user_version of a fully migrated database.</summary>
-    public const int LatestSchemaVersion = 4;
+    public const int LatestSchemaVersion = 5;
 
     /// <summary>The database's file name inside the platform's home directory.</summary>
     public const string FileName = "leaderboard.db";

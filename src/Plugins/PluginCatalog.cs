@@ -56,7 +56,13 @@ public sealed class PluginCatalog
     }
 
     /// <summary>A fresh instance of a runnable method; throws <see cref="PluginLoadException"/> with the reason otherwise.</summary>
-    public IMethod CreateMethod(string methodId)
+    public IMethod CreateMethod(string methodId) => Resolve(methodId).Method.Factory!();
+
+    /// <summary>
+    /// The plugin and entry of a runnable method; throws <see cref="PluginLoadException"/> with one line otherwise: an unknown
+    /// id lists the known ones, a method that is not implemented or cannot load gives the catalog's reason.
+    /// </summary>
+    public (PluginEntry Plugin, MethodEntry Method) Resolve(string methodId)
     {
         var found = Methods.Where(entry => entry.Method.Descriptor?.Id == methodId).ToList();
         if (found.Count == 0)
@@ -67,7 +73,7 @@ public sealed class PluginCatalog
         var (plugin, method) = found[0];
         return method.Status switch
         {
-            PluginStatus.Loaded when method.Factory is not null => method.Factory(),
+            PluginStatus.Loaded when method.Factory is not null => (plugin, method),
             PluginStatus.NotImplemented => throw new PluginLoadException($"method '{methodId}' of plugin '{plugin.Manifest?.Id}' is not implemented yet", method.Status),
             _ => throw new PluginLoadException($"method '{methodId}' cannot run: {method.Reason}", method.Status),
         };

@@ -1,7 +1,7 @@
 namespace AlpacaFarm.Evaluation.Metrics;
 
 /// <summary>The pandas-style moments the metrics report (sample standard deviation, ddof = 1).</summary>
-internal static class SampleStatistics
+public static class SampleStatistics
 {
     public static double Mean(IReadOnlyList<double> values) =>
         values.Count == 0 ? double.NaN : values.Sum() / values.Count;

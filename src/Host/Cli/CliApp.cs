@@ -52,6 +52,9 @@ public static class CliApp
         root.Subcommands.Add(FarmCommand.Create(cli));
         root.Subcommands.Add(TrainCommands.Sft(cli));
         root.Subcommands.Add(TrainCommands.RewardModel(cli));
+        root.Subcommands.Add(RunCommand.Create(cli));
+        root.Subcommands.Add(RunsCommand.Create(cli));
+        root.Subcommands.Add(CompareCommand.Create(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);

@@ -4,6 +4,7 @@ using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Runner.Configuration;
 using AlpacaFarm.Runner.Evaluation;
 using AlpacaFarm.Runner.Farm;
+using AlpacaFarm.Runner.Methods;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlpacaFarm.Host.Cli;
@@ -20,6 +21,8 @@ public static class Composition
         services.AddSingleton(_ => LeaderboardStore.Open(Path.Combine(home.Path, LeaderboardStore.FileName)));
         services.AddTransient<SubmissionScorer>();
         services.AddTransient<FarmModels>();
+        services.AddTransient<PolicyEvaluation>();
+        services.AddTransient<MethodRunner>();
         // Transient: a handler (and what it needs, such as the database) is created only when its request is sent.
         services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Transient);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -36,7 +36,7 @@ public static class EvaluateCommand
             "Pairs no annotator could judge (a judge server down) are stored as unjudged: the row is incomplete, unranked, and the command exits " +
             "non-zero; running it again judges only those pairs and completes the row.")
         {
-            outputs, annotations, policy, reference, annotators, name, seed, replace, json, training.Recipe, training.Threads,
+            outputs, annotations, policy, reference, annotators, name, seed, replace, json, training.Recipe, training.Threads, training.Device,
         };
         command.Validators.Add(result =>
         {
@@ -54,10 +54,10 @@ public static class EvaluateCommand
             if (parse.GetValue(policy) is { } policyName)
             {
                 var request = new EvaluatePolicy(policyName, parse.GetValue(training.Recipe)!, parse.GetValue(seed), parse.GetValue(annotators), parse.GetValue(name),
-                    parse.GetValue(replace), parse.GetValue(training.Threads));
+                    parse.GetValue(replace), parse.GetValue(training.Threads), parse.GetValue(training.Device)!);
                 var result = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(request with { Progress = progress }, cancellationToken).AsTask());
                 cli.Console.Error.WriteLine($"outputs written to {result.OutputsFile} (temperature {result.Decoding.Temperature}, top-p {result.Decoding.TopP}, seed {result.Decoding.Seed})");
-                report = result.Evaluation;
+                report = result.Report;
             }
             else if (parse.GetValue(annotations) is { } annotationsFile)
             {

@@ -23,7 +23,7 @@ public static class TrainCommands
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             var result = await TrainingProgressView.RunAsync(cli.Console, progress =>
-                mediator.Send(new TrainSft(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), parse.GetValue(options.Threads), progress), cancellationToken).AsTask());
+                mediator.Send(new TrainSft(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), parse.GetValue(options.Threads), parse.GetValue(options.Device)!, progress), cancellationToken).AsTask());
             Summary(cli.Console.Ansi, "SFT policy", result);
             return 0;
         });
@@ -43,7 +43,7 @@ public static class TrainCommands
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             var report = await TrainingProgressView.RunAsync(cli.Console, progress =>
-                mediator.Send(new TrainRewardModel(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), parse.GetValue(options.Threads), progress), cancellationToken).AsTask());
+                mediator.Send(new TrainRewardModel(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), parse.GetValue(options.Threads), parse.GetValue(options.Device)!, progress), cancellationToken).AsTask());
             Summary(cli.Console.Ansi, "SFT policy", report.Sft);
             Summary(cli.Console.Ansi, "preference data", report.PreferenceData);
             Summary(cli.Console.Ansi, "reward model", report.RewardModel);

@@ -21,6 +21,13 @@ public sealed class FarmTrainingOptions
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    public Option<string> Device { get; } = new("--device")
+    {
+        Description = "cpu, or cuda:N (needs a CUDA build of libtorch; this build's is CPU-only, so cuda:N is refused before any work).",
+        DefaultValueFactory = _ => "cpu",
+        HelpName = "cpu|cuda:N",
+    };
+
     public FarmTrainingOptions()
     {
         Recipe.AcceptOnlyFromAmong([.. FarmRecipe.Names]);
@@ -35,5 +42,6 @@ public sealed class FarmTrainingOptions
         command.Options.Add(Recipe);
         command.Options.Add(Seed);
         command.Options.Add(Threads);
+        command.Options.Add(Device);
     }
 }

@@ -15,7 +15,7 @@ public static class AnnotatorPools
     public static IReadOnlyList<string> Names => [.. BuiltInPools.Names, FarmPool.Name, .. JudgePools.ShippedNames];
 
     /// <summary>Nothing needs a key unless asked: the farm's sets use the farm pool, real text the offline pool.</summary>
-    public static string DefaultFor(IEvaluationSet set) => set is FarmEvalSet ? FarmPool.Name : BuiltInPools.Default;
+    public static string DefaultFor(IEvaluationSet set) => set is FarmEvalSet or FarmValidationSet ? FarmPool.Name : BuiltInPools.Default;
 
     /// <summary>
     /// Built-in names first, then the farm pool and shipped judge pools, then a pool file (<see cref="LoadFile"/>).

@@ -26,7 +26,7 @@ public sealed class SubmissionScorer(LeaderboardStore store)
         var present = Enumerable.Range(0, set.Items.Count).Where(i => outputs.ByItem[i] is not null).ToList();
         name = ChooseName(name, present.Select(i => outputs.ByItem[i]!.Generator));
         var pool = AnnotatorPools.Resolve(annotators ?? AnnotatorPools.DefaultFor(set));
-        var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
+        var board = Board(set, pool);
         var content = ContentHash.Pairs(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output)));
 
         if (store.FindSubmission(board.Id, name) is { } stored)
@@ -47,7 +47,7 @@ public sealed class SubmissionScorer(LeaderboardStore store)
         var card = Scorecard.Compute(preferences,
             present.Select(i => outputs.ByItem[i]!.Output).ToList(),
             present.Select(i => set.Items[i].ReferenceOutput).ToList());
-        var gold = set is FarmEvalSet
+        var gold = set is FarmEvalSet or FarmValidationSet
             ? FarmStats.GoldWinRate(present.Select(i => (set.Items[i].Instruction, outputs.ByItem[i]!.Output, set.Items[i].ReferenceOutput)))
             : null;
         var unjudged = preferences.Count(preference => preference is null);
@@ -80,6 +80,10 @@ public sealed class SubmissionScorer(LeaderboardStore store)
             ? throw new InputValidationException($"the outputs' generator name '{names[0]}' {bad}: give the row's name with --name")
             : names[0];
     }
+
+    /// <summary>The board rows of <paramref name="set"/> judged by <paramref name="pool"/> go to.</summary>
+    public static BoardIdentity Board(IEvaluationSet set, AnnotatorPool pool) =>
+        new(set.Id, set.InstructionsSha256, set.ReferenceSha256, pool.ConfigurationHash, set.Name, set.ReferenceGenerator, pool.Name);
 
     /// <summary>The evaluation set a --reference value names: "farm" or a reference file.</summary>
     public static IEvaluationSet LoadSet(string reference) =>

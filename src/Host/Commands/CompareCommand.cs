@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using AlpacaFarm.Application.Leaderboards;
+using AlpacaFarm.Host.Cli;
+using AlpacaFarm.Host.Output;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace AlpacaFarm.Host.Commands;
+
+/// <summary><c>alpacafarm compare A B</c>: row A minus row B with the paired standard error.</summary>
+public static class CompareCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var a = new Argument<string>("A") { Description = "A row's name (e.g. best-of-n-default-s0)." };
+        var b = new Argument<string>("B") { Description = "The row it is compared with (e.g. sft-default-s0)." };
+        var board = new Option<string?>("--board") { Description = "The board, when both names are on several.", HelpName = "ID" };
+        var json = new Option<bool>("--json") { Description = "Print simulated_difference, simulated_paired_se, gold_difference and gold_paired_se (null off the farm) as JSON." };
+        var command = new Command("compare",
+            "Compare two rows of one board on the instructions judged in both: the win-rate difference A − B, simulated and (on the farm) gold, with the " +
+            "paired standard error of the per-instruction differences, 100·SEM(p_A − p_B). The pairing removes the instructions' shared difficulty, so it " +
+            "is far smaller than either row's own SE; |difference| > 2 paired SE is the usual bar for \"A beats B\". Reads only.")
+        {
+            a, b, board, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = cli.BuildServices(parse);
+            var c = await services.GetRequiredService<IMediator>().Send(new CompareRows(parse.GetValue(a)!, parse.GetValue(b)!, parse.GetValue(board)), cancellationToken);
+            if (parse.GetValue(json))
+            {
+                cli.Console.WriteJson(new
+                {
+                    board = c.BoardId, a = c.A, b = c.B, pairs = c.Pairs,
+                    simulated_a = c.SimulatedA, simulated_b = c.SimulatedB, simulated_difference = c.SimulatedDifference, simulated_paired_se = c.SimulatedPairedSe,
+                    gold_a = c.GoldA, gold_b = c.GoldB, gold_difference = c.GoldDifference, gold_paired_se = c.GoldPairedSe,
+                });
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("", Markup.Escape(c.A), Markup.Escape(c.B), "difference", "paired SE", "difference / SE");
+            table.AddRow("simulated win rate", Fixed(c.SimulatedA), Fixed(c.SimulatedB), Fixed(c.SimulatedDifference), Fixed(c.SimulatedPairedSe), Ratio(c.SimulatedDifference, c.SimulatedPairedSe));
+            if (c.GoldDifference is { } gold)
+                table.AddRow("gold win rate", Fixed(c.GoldA!.Value), Fixed(c.GoldB!.Value), Fixed(gold), Fixed(c.GoldPairedSe!.Value), Ratio(gold, c.GoldPairedSe.Value));
+            cli.Console.Ansi.MarkupLine($"Board [bold]{c.BoardId}[/], {c.Pairs} instructions judged in both rows.");
+            cli.Console.Ansi.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Fixed(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
+
+    private static string Ratio(double difference, double se) => se > 0 ? (difference / se).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using AlpacaFarm.Application.Methods;
+using AlpacaFarm.Host.Cli;
+using AlpacaFarm.Host.Output;
+using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Farm;
+using AlpacaFarm.Runner.Methods;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace AlpacaFarm.Host.Commands;
+
+/// <summary><c>alpacafarm run</c>: run method plugins on the farm and score each against the SFT baseline.</summary>
+public static class RunCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var methods = new Option<string>("--methods") { Description = "Method ids to run, comma-separated, in order (alpacafarm methods lists them).", Required = true, HelpName = "ID,ID" };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "A hyperparameter override, METHOD.KEY=VALUE (e.g. best-of-n.n=64); repeatable. Checked against the method's typed table before any work.",
+            HelpName = "METHOD.KEY=VALUE",
+        };
+        var training = new FarmTrainingOptions();
+        var budget = new Option<int>("--label-budget")
+        {
+            Description = "Labels each method may ask of the training pool beyond the shared pairs; every label returned counts.",
+            DefaultValueFactory = _ => MethodRunRequest.DefaultLabelBudget,
+        };
+        var limit = new Option<string?>("--time-limit") { Description = "Per method, training and evaluation together: 90s, 30m, 2h or hh:mm:ss. A method past it is recorded as timed out and no further method starts.", HelpName = "DURATION" };
+        var plugins = new Option<string[]>("--plugins") { Description = "Also load plugins from DIR (a plugin folder or a folder of them); repeatable. Their methods run in this process only with --trust.", HelpName = "DIR" };
+        var trust = new Option<bool>("--trust") { Description = "Run methods of --plugins folders inside this process (they could read anything the process can)." };
+        var split = new Option<string>("--eval-split")
+        {
+            Description = "eval: the fixed eval-805; validation: the farm's validation split against the reference responder, on its own board (where defaults are chosen).",
+            DefaultValueFactory = _ => MethodRunRequest.Eval,
+        };
+        split.AcceptOnlyFromAmong([.. MethodRunRequest.EvalSplits]);
+        var json = new Option<bool>("--json") { Description = "Print the rows and outcomes as JSON." };
+        var command = new Command("run",
+            "Run method plugins on the farm: trains (or finds cached) the SFT policy, the shared preference pairs and the proxy reward model, scores the " +
+            "SFT baseline (sft-RECIPE-sSEED), then runs each method with the training pool behind a label budget and scores the policy it returns " +
+            "(temperature 0.7, top-p 0.9) on the evaluation split. Rows are named METHOD-RECIPE-sSEED, plus -hHASH of non-default hyperparameters; " +
+            "a run already stored is not run again. Every run is recorded (alpacafarm runs); exits non-zero when any method fails.")
+        {
+            methods, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(limit) is { } text && DurationText.Parse(text) is not { TotalSeconds: > 0 })
+                result.AddError($"--time-limit '{text}' is not a duration such as 90s, 30m, 2h or 01:30:00.");
+            if (result.GetValue(budget) < 0) result.AddError($"--label-budget must be at least 0 (got {result.GetValue(budget)}).");
+            foreach (var item in result.GetValue(set) ?? [])
+                if (Override(item) is null) result.AddError($"--set '{item}' is not METHOD.KEY=VALUE.");
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new MethodRunRequest(
+                [.. parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+                (parse.GetValue(set) ?? []).Select(item => Override(item)!.Value).GroupBy(o => o.Method)
+                    .ToDictionary(group => group.Key, group => (IReadOnlyDictionary<string, string>)group.ToDictionary(o => o.Key, o => o.Value)),
+                parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, Compute.For(parse.GetValue(training.Device)!, parse.GetValue(training.Threads)),
+                parse.GetValue(budget), parse.GetValue(limit) is { } text ? DurationText.Parse(text) : null, parse.GetValue(plugins) ?? [], parse.GetValue(trust),
+                parse.GetValue(split)!);
+            var plan = MethodRunner.Plan(request); // every check before the services (and the database) come up
+            await using var services = cli.BuildServices(parse);
+            var mediator = services.GetRequiredService<IMediator>();
+            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(new RunMethods(plan, progress), cancellationToken).AsTask());
+            if (parse.GetValue(json)) cli.Console.WriteJson(new { board = report.Board.Id, rows = new[] { report.Sft }.Concat(report.Methods).Select(Json) });
+            else Render(report, cli.Console.Ansi);
+            foreach (var failed in report.Methods.Where(outcome => !outcome.Succeeded)) cli.Console.WriteError(failed.Reason ?? failed.Status);
+            return report.AllSucceeded && report.Methods.Count == request.Methods.Count ? 0 : CliApp.Failure;
+        });
+        return command;
+    }
+
+    private static (string Method, string Key, string Value)? Override(string text)
+    {
+        var equals = text.IndexOf('=');
+        var dot = equals < 0 ? -1 : text.LastIndexOf('.', equals);
+        return dot <= 0 || equals <= dot + 1 ? null : (text[..dot], text[(dot + 1)..equals], text[(equals + 1)..]);
+    }
+
+    private static object Json(MethodRunOutcome outcome) => new
+    {
+        outcome.Method, name = outcome.RowName, outcome.Status, outcome.Reason, outcome.Reused, run_key = outcome.RunKey,
+        labels_used = outcome.LabelsUsed, method_seconds = outcome.MethodWall.TotalSeconds, evaluation_seconds = outcome.EvaluationWall.TotalSeconds,
+        row = outcome.Row is { } row ? LeaderboardFormats.Row(outcome.RowName, "", row) : null,
+    };
+
+    private static void Render(MethodRunReport report, IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "status", "win rate ± SE", "gold ± SE", "LC", "avg length", "labels", "wall");
+        foreach (var outcome in new[] { report.Sft }.Concat(report.Methods))
+        {
+            var row = outcome.Row;
+            table.AddRow(
+                Markup.Escape(outcome.RowName),
+                Markup.Escape(outcome.Reused ? "stored" : outcome.Status),
+                row is null ? LeaderboardFormats.Absent : $"{Fixed(row.WinRate)} ± {Fixed(row.StandardError)}",
+                row?.GoldWinRate is { } gold ? $"{Fixed(gold)} ± {Fixed(row.GoldStandardError ?? double.NaN)}" : LeaderboardFormats.Absent,
+                row?.LengthControlledWinRate is { } lc ? Fixed(lc) : LeaderboardFormats.Absent,
+                row is null ? LeaderboardFormats.Absent : ((int)row.AvgLength).ToString(CultureInfo.InvariantCulture),
+                outcome.LabelsUsed.ToString(CultureInfo.InvariantCulture),
+                outcome.Reused ? LeaderboardFormats.Absent : $"{(outcome.MethodWall + outcome.EvaluationWall).TotalSeconds:F0} s");
+        }
+        console.MarkupLine($"Board [bold]{report.Board.Id}[/]: {Markup.Escape(LeaderboardFormats.Describe(report.Board))}");
+        console.Write(table);
+    }
+
+    private static string Fixed(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
+}

@@ -1,0 +1,65 @@
+using AlpacaFarm.Evaluation.Metrics;
+using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Simulation;
+
+namespace AlpacaFarm.Runner.Evaluation;
+
+/// <summary>
+/// Row A minus row B on one board, per instruction: the simulated win-rate difference and, on farm boards, the gold one,
+/// each with the paired standard error of the per-instruction differences (100 · SEM), so that "A beats B by 2 SE" means
+/// something. Only instructions judged in both rows count.
+/// </summary>
+/// <param name="Pairs">Instructions judged in both rows.</param>
+public sealed record RowComparison(
+    string BoardId, string A, string B, int Pairs,
+    double SimulatedA, double SimulatedB, double SimulatedDifference, double SimulatedPairedSe,
+    double? GoldA, double? GoldB, double? GoldDifference, double? GoldPairedSe)
+{
+    /// <summary>Compares two stored rows; <paramref name="boardId"/> is needed only when both names are on several boards.</summary>
+    public static RowComparison Of(LeaderboardStore store, string a, string b, string? boardId)
+    {
+        var boards = store.Boards().Select(board => board.Identity)
+            .Where(board => boardId is null || board.Id == boardId)
+            .Where(board => store.FindSubmission(board.Id, a) is not null && store.FindSubmission(board.Id, b) is not null)
+            .ToList();
+        var board = boards.Count switch
+        {
+            0 => throw new ArgumentException(boardId is null
+                ? $"no board holds both '{a}' and '{b}'"
+                : $"board '{boardId}' does not hold both '{a}' and '{b}'"),
+            1 => boards[0],
+            _ => throw new ArgumentException($"'{a}' and '{b}' are both on {boards.Count} boards ({string.Join(", ", boards.Select(x => x.Id))}): choose one with --board"),
+        };
+        var rowA = store.FindSubmission(board.Id, a)!;
+        var rowB = store.FindSubmission(board.Id, b)!;
+        var simulatedA = Judged(store, rowA);
+        var simulatedB = Judged(store, rowB);
+        var common = simulatedA.Keys.Where(simulatedB.ContainsKey).Order(StringComparer.Ordinal).ToList();
+        if (common.Count == 0) throw new ArgumentException($"'{a}' and '{b}' have no judged instruction in common");
+
+        var simulated = Paired(common, simulatedA, simulatedB);
+        (double A, double B, double Difference, double Se)? gold = null;
+        if (board.EvaluationSetId is FarmEvalSet.SetId or FarmValidationSet.SetId)
+            gold = Paired(common, Gold(store, rowA), Gold(store, rowB));
+        return new RowComparison(board.Id, a, b, common.Count, simulated.A, simulated.B, simulated.Difference, simulated.Se,
+            gold?.A, gold?.B, gold?.Difference, gold?.Se);
+    }
+
+    private static (double A, double B, double Difference, double Se) Paired(
+        IReadOnlyList<string> instructions, IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double> b)
+    {
+        var differences = instructions.Select(i => a[i] - b[i]).ToList();
+        return (100 * SampleStatistics.Mean([.. instructions.Select(i => a[i])]), 100 * SampleStatistics.Mean([.. instructions.Select(i => b[i])]),
+            100 * SampleStatistics.Mean(differences), 100 * SampleStatistics.StandardError(differences));
+    }
+
+    /// <summary>Per instruction, P(row's output preferred over the reference) as the evaluator scored it: preference − 1.</summary>
+    private static Dictionary<string, double> Judged(LeaderboardStore store, StoredSubmission row) =>
+        store.Annotations(row.Id).Where(annotation => annotation.Preference is not null)
+            .ToDictionary(annotation => annotation.Instruction, annotation => annotation.Preference!.Value - 1, StringComparer.Ordinal);
+
+    /// <summary>Per instruction, the gold P(row's output ≻ reference); the farm's references are the reference responder's.</summary>
+    private static Dictionary<string, double> Gold(LeaderboardStore store, StoredSubmission row) =>
+        store.Outputs(row.Id).ToDictionary(output => output.Instruction,
+            output => FarmGold.HumanPreferenceProbability(output.Instruction, output.Output, FarmReferences.For(output.Instruction)), StringComparer.Ordinal);
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Methods;
+using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Abstractions.Preferences;
+using AlpacaFarm.Evaluation.Annotators;
+using AlpacaFarm.Evaluation.Sets;
+using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Modeling.Policies;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Plugins;
+using AlpacaFarm.Runner.Annotators;
+using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Runner.Evaluation;
+using AlpacaFarm.Runner.Farm;
+using AlpacaFarm.Simulation;
+
+namespace AlpacaFarm.Runner.Methods;
+
+/// <summary>
+/// Runs method plugins on the farm: checks everything first (<see cref="Plan"/>), then makes sure the SFT policy, the shared
+/// preference pairs and the proxy reward model exist, scores the SFT baseline, and runs each method with its budgeted
+/// training pool, a reporter and a time limit, scoring the policy it returns on the evaluation split. Every run is
+/// recorded in method_runs whatever its outcome; only a succeeded run stores a row.
+/// </summary>
+public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation, LeaderboardStore store, AlpacaFarmHome home)
+{
+    /// <summary>Resolves and checks every method, override and setting before any work; throws one line naming what is wrong.</summary>
+    public static MethodRunPlan Plan(MethodRunRequest request)
+    {
+        if (request.Methods.Count == 0) throw new ArgumentException("no method given: name at least one with --methods");
+        if (request.Methods.GroupBy(id => id).FirstOrDefault(group => group.Count() > 1) is { } twice)
+            throw new ArgumentException($"method '{twice.Key}' is given twice");
+        if (request.Overrides.Keys.FirstOrDefault(id => !request.Methods.Contains(id)) is { } stray)
+            throw new ArgumentException($"--set names method '{stray}', which is not among --methods ({string.Join(", ", request.Methods)})");
+        if (!MethodRunRequest.EvalSplits.Contains(request.EvalSplit))
+            throw new ArgumentException($"unknown evaluation split '{request.EvalSplit}' (known: {string.Join(", ", MethodRunRequest.EvalSplits)})");
+        if (request.LabelBudget < 0) throw new ArgumentException($"the label budget must be at least 0 (got {request.LabelBudget})");
+        if (request.TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException("the time limit must be positive");
+        var recipe = FarmRecipe.Get(request.Recipe);
+        if (request.Compute.Problem() is { } compute) throw new ArgumentException(compute);
+        TorchDevice.Resolve(request.Compute.Device);
+
+        var catalog = PluginCatalog.Load(request.PluginFolders ?? []);
+        var methods = request.Methods.Select(id =>
+        {
+            var (plugin, entry) = catalog.Resolve(id);
+            if (!plugin.BuiltIn && !request.Trust)
+                throw new ArgumentException(
+                    $"method '{id}' comes from the third-party plugin folder {plugin.Folder}: it runs inside this process only with --trust");
+            var descriptor = entry.Descriptor!;
+            var merged = descriptor.Merge(request.Overrides.GetValueOrDefault(id) ?? new Dictionary<string, string>());
+            return new PlannedMethod(descriptor, plugin, entry.Factory!, merged, descriptor.NonDefault(merged), ArtifactHandle.HashFolder(plugin.Folder));
+        }).ToList();
+        return new MethodRunPlan(request, recipe, methods);
+    }
+
+    public async Task<MethodRunReport> RunAsync(MethodRunPlan plan, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    {
+        var (request, recipe) = (plan.Request, plan.Recipe);
+        var sft = models.Sft(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
+        var pairs = models.PreferenceData(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
+        var rewardModel = models.RewardModel(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
+        var set = PolicyEvaluation.SetFor(request.EvalSplit, recipe.Sizes);
+        var board = SubmissionScorer.Board(set, AnnotatorPools.Resolve(AnnotatorPools.DefaultFor(set)));
+
+        var baseline = await BaselineAsync(plan, sft, set, board, progress, cancellationToken);
+        var outcomes = new List<MethodRunOutcome>();
+        foreach (var method in plan.Methods)
+        {
+            var outcome = await RunMethodAsync(plan, method, sft, pairs, rewardModel, set, board, progress, cancellationToken);
+            outcomes.Add(outcome);
+            // A thread cannot be killed in process: after a time-out the method may still be running, so nothing else starts.
+            if (outcome.Status is MethodRunStatus.TimedOut or MethodRunStatus.Cancelled) break;
+        }
+        return new MethodRunReport(board, baseline, outcomes);
+    }
+
+    /// <summary>The SFT row every method is compared with: sft-{recipe}-s{seed}, scored once and then found stored.</summary>
+    private async Task<MethodRunOutcome> BaselineAsync(MethodRunPlan plan, ArtifactHandle sft, IEvaluationSet set, BoardIdentity board,
+        IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    {
+        var (request, recipe) = (plan.Request, plan.Recipe);
+        var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>());
+        if (store.FindSubmission(board.Id, name) is { } stored && stored.Provenance.FileSha256 == sft.ContentSha256 && stored.Aggregate.IsComplete)
+            return new MethodRunOutcome("sft", sft.ContentSha256, name, MethodRunStatus.Succeeded, null, stored.Aggregate, true, 0, TimeSpan.Zero, TimeSpan.Zero);
+        using var policy = TorchPolicy.Open(sft, request.Compute, name, recipe.GenerationBatch);
+        var result = await evaluation.ScoreAsync(policy, set, name, DecodingOptions.Evaluation(request.Seed), recipe.GenerationBatch,
+            BaselineProvenance(sft, recipe, request), annotators: null, replace: false, progress, cancellationToken);
+        return new MethodRunOutcome("sft", sft.ContentSha256, name, MethodRunStatus.Succeeded, null, result.Report.Aggregate, false, 0, TimeSpan.Zero, result.Wall);
+    }
+
+    /// <summary>Provenance of the SFT baseline row: the platform's own artifact, so verified.</summary>
+    public static SubmissionProvenance BaselineProvenance(ArtifactHandle sft, FarmRecipe recipe, MethodRunRequest request) => new(
+        "baseline", null, null, null, sft.ContentSha256,
+        new Dictionary<string, string> { ["recipe"] = recipe.Name, ["policy"] = sft.Path, ["policy_code_version"] = sft.CodeVersion },
+        new Dictionary<string, string>(), request.Seed, null, Aggregates.Verified,
+        Run: RuntimeFacts(request));
+
+    private async Task<MethodRunOutcome> RunMethodAsync(MethodRunPlan plan, PlannedMethod method, ArtifactHandle sft, ArtifactHandle pairs,
+        ArtifactHandle rewardModel, IEvaluationSet set, BoardIdentity board, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    {
+        var (request, recipe) = (plan.Request, plan.Recipe);
+        var key = RunKey.For(method, request.Seed, recipe.ToJson(), sft, pairs, rewardModel, request.LabelBudget, request.EvalSplit);
+        var name = RunKey.RowName(method.Id, recipe.Name, request.Seed, method.NonDefault);
+        if (store.StoredRun(key) is { } done && store.FindSubmission(done.BoardId!, done.RowName!) is { } row)
+            return new MethodRunOutcome(method.Id, key, done.RowName!, MethodRunStatus.Succeeded, null, row.Aggregate, true, done.LabelsUsed, TimeSpan.Zero, TimeSpan.Zero);
+
+        var work = Path.Combine(home.Path, "runs", key);
+        Directory.CreateDirectory(work);
+        var runId = store.StartMethodRun(key, method.Id, method.Descriptor.Version, work, DateTimeOffset.UtcNow);
+        using var reporter = new RunReporter(method.Id, work, progress, store, runId);
+        reporter.Host($"run {key}: method {method.Id} {method.Descriptor.Version}, seed {request.Seed}, recipe {recipe.Name}, " +
+            $"hyperparameters {string.Join(", ", method.Hyperparameters.Select(h => $"{h.Key}={h.Value}"))}");
+        var budget = new BudgetedPreferenceService(
+            new PoolPreferenceService(FarmPool.Create(), new StoreAnnotationCache(store), request.Seed, noise: LabelNoise.Training), request.LabelBudget);
+        var service = new ClosablePreferenceService(budget);
+        var context = new MethodContext(Spec(key, method, sft, pairs, rewardModel, recipe, request, work), service, reporter);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var methodClock = new Stopwatch();
+        var evaluationClock = new Stopwatch();
+        // Plugin code runs on the thread pool, so that a method that blocks before its first await still meets the limit.
+        var running = Task.Run(async () =>
+        {
+            methodClock.Start();
+            IPolicy? policy = null;
+            try
+            {
+                policy = await method.Create().RunAsync(context, stop.Token)
+                    ?? throw new MethodRunFailure($"method '{method.Id}' returned no policy");
+                methodClock.Stop();
+                service.Close();
+                evaluationClock.Start();
+                var labels = (await budget.GetBudgetAsync(stop.Token)).LabelsDelivered;
+                var provenance = Provenance(method, key, sft, pairs, rewardModel, recipe, request, labels, methodClock.Elapsed, policy);
+                var result = await evaluation.ScoreAsync(policy, set, name, DecodingOptions.Evaluation(request.Seed), recipe.GenerationBatch,
+                    provenance, annotators: null, replace: false, progress, stop.Token);
+                evaluationClock.Stop();
+                return result;
+            }
+            finally
+            {
+                service.Close();
+                policy?.Dispose();
+            }
+        }, CancellationToken.None);
+
+        var limit = request.TimeLimit is { } l ? Task.Delay(l, cancellationToken) : Task.Delay(Timeout.Infinite, cancellationToken);
+        string status;
+        string? reason;
+        PolicyEvaluationResult? evaluated = null;
+        if (await Task.WhenAny(running, limit) == running)
+        {
+            try
+            {
+                evaluated = await running;
+                (status, reason) = (MethodRunStatus.Succeeded, null);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                (status, reason) = (MethodRunStatus.Cancelled, $"method '{method.Id}' was cancelled");
+            }
+            catch (Exception e)
+            {
+                (status, reason) = (MethodRunStatus.Failed, Describe(method.Id, e));
+            }
+        }
+        else if (cancellationToken.IsCancellationRequested)
+        {
+            await stop.CancelAsync();
+            (status, reason) = (MethodRunStatus.Cancelled, $"method '{method.Id}' was cancelled");
+        }
+        else
+        {
+            await stop.CancelAsync();
+            (status, reason) = (MethodRunStatus.TimedOut, $"method '{method.Id}' ran past the time limit of {Show(request.TimeLimit!.Value)}; " +
+                "it may still be running, so no further method was started");
+        }
+
+        var used = (await budget.GetBudgetAsync(CancellationToken.None)).LabelsDelivered;
+        reporter.Host($"{status}{(reason is null ? "" : ": " + reason)}");
+        store.FinishMethodRun(runId, status, reason, used, DateTimeOffset.UtcNow, evaluated?.Report.Board.Id, evaluated?.Report.Name);
+        return new MethodRunOutcome(method.Id, key, name, status, reason, evaluated?.Report.Aggregate, false, used, methodClock.Elapsed, evaluationClock.Elapsed);
+    }
+
+    private static MethodRunSpec Spec(string key, PlannedMethod method, ArtifactHandle sft, ArtifactHandle pairs, ArtifactHandle rewardModel,
+        FarmRecipe recipe, MethodRunRequest request, string work)
+    {
+        // Instructions only: never eval-805, never references or labels beyond the shared pairs.
+        var splits = FarmWorld.Generate(recipe.Sizes with { Sft = 0, Eval = 0 }, FarmWorld.DefaultSeed);
+        return new MethodRunSpec(key, sft, rewardModel, pairs,
+            new DataSplits([.. splits.Preference.Select(i => i.Instruction)], [.. splits.Unlabeled.Select(i => i.Instruction)],
+                [.. splits.Validation.Select(i => i.Instruction)]),
+            request.Compute, method.Hyperparameters, request.Seed, work);
+    }
+
+    private static SubmissionProvenance Provenance(PlannedMethod method, string key, ArtifactHandle sft, ArtifactHandle pairs, ArtifactHandle rewardModel,
+        FarmRecipe recipe, MethodRunRequest request, int labels, TimeSpan methodWall, IPolicy policy)
+    {
+        var run = RuntimeFacts(request);
+        run["run_key"] = key;
+        run["recipe"] = recipe.Name;
+        run["sft_sha256"] = sft.ContentSha256;
+        run["preference_data_sha256"] = pairs.ContentSha256;
+        run["reward_model_sha256"] = rewardModel.ContentSha256;
+        run["labels_used"] = labels.ToString(CultureInfo.InvariantCulture);
+        run["label_budget"] = request.LabelBudget.ToString(CultureInfo.InvariantCulture);
+        run["method_seconds"] = methodWall.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
+        run["eval_split"] = request.EvalSplit;
+        run["policy"] = policy.Name;
+        return new SubmissionProvenance("method", method.Plugin.Manifest!.Id, method.Plugin.Manifest.Version, method.PluginSha256, null,
+            method.Hyperparameters, new Dictionary<string, string>(), request.Seed, null,
+            method.Plugin.BuiltIn ? Aggregates.Verified : Aggregates.Community, method.Id, method.Descriptor.Version, run);
+    }
+
+    /// <summary>What the same seed needs to reproduce the same row: the machine's thread count, device and libtorch.</summary>
+    private static Dictionary<string, string> RuntimeFacts(MethodRunRequest request) => new()
+    {
+        ["device"] = request.Compute.Device,
+        ["threads"] = request.Compute.Threads.ToString(CultureInfo.InvariantCulture),
+        ["libtorch"] = TorchSharp.torch.__version__,
+    };
+
+    private static string Describe(string method, Exception e) => e switch
+    {
+        MethodRunFailure failure => failure.Message,
+        PreferenceBudgetExceededException or PreferenceServiceClosedException => $"method '{method}': {e.Message}",
+        _ => $"method '{method}' failed: {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}",
+    };
+
+    private static string Show(TimeSpan span) => span.TotalHours >= 1 ? $"{span.TotalHours:0.##} h"
+        : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.##} min" : $"{span.TotalSeconds:0.##} s";
+}
+
+/// <summary>A run that failed for a reason the runner states itself (no policy returned, say).</summary>
+public sealed class MethodRunFailure(string message) : Exception(message);

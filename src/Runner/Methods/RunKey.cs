@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AlpacaFarm.Abstractions.Artifacts;
+
+namespace AlpacaFarm.Runner.Methods;
+
+/// <summary>
+/// What identifies a method run: a hash of everything that shapes it. Its work directory is runs/&lt;key&gt;/ under the home,
+/// so a later resume finds it, and a key whose row is stored is not run again.
+/// </summary>
+public static class RunKey
+{
+    /// <summary>Lowercase hex SHA-256 of the canonical JSON of the run's inputs (fields in a fixed order, hyperparameters sorted).</summary>
+    public static string For(PlannedMethod method, long seed, string recipeJson, ArtifactHandle sft, ArtifactHandle pairs, ArtifactHandle rewardModel,
+        int labelBudget, string evalSplit) => Sha256(JsonSerializer.Serialize(new
+    {
+        method = method.Id,
+        method_version = method.Descriptor.Version,
+        plugin_sha256 = method.PluginSha256,
+        hyperparameters = new SortedDictionary<string, string>(method.Hyperparameters.ToDictionary(), StringComparer.Ordinal),
+        seed,
+        recipe = recipeJson,
+        sft = sft.ContentSha256,
+        pairs = pairs.ContentSha256,
+        reward_model = rewardModel.ContentSha256,
+        label_budget = labelBudget,
+        eval_split = evalSplit,
+    }));
+
+    /// <summary>
+    /// The row's name: {method}-{recipe}-s{seed}, plus -h{8 hex} of the non-default hyperparameters when there are any
+    /// (the SFT baseline is "sft").
+    /// </summary>
+    public static string RowName(string method, string recipe, long seed, IReadOnlyDictionary<string, string> nonDefault)
+    {
+        var name = $"{method}-{recipe}-s{seed.ToString(CultureInfo.InvariantCulture)}";
+        if (nonDefault.Count == 0) return name;
+        var sorted = new SortedDictionary<string, string>(nonDefault.ToDictionary(), StringComparer.Ordinal);
+        return $"{name}-h{Sha256(JsonSerializer.Serialize(sorted))[..8]}";
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
