@@ -1,0 +1,78 @@
+using System.Text.Json;
+using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Tests.Cli;
+using AlpacaFarm.Tests.Leaderboard;
+
+namespace AlpacaFarm.Tests.Runner;
+
+/// <summary><c>alpacafarm compare</c>: the paired standard error of per-instruction differences.</summary>
+public sealed class CompareTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("alpacafarm-compare-").FullName;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private void Store(string name, double?[] preferences)
+    {
+        using var store = LeaderboardStore.Open(Path.Combine(_home, LeaderboardStore.FileName));
+        var record = Samples.Evaluation(Samples.BoardA, name, content: name, rows: preferences.Length);
+        store.Save(record with
+        {
+            Annotations = [.. record.Annotations.Select((annotation, i) => annotation with { Preference = preferences[i] })],
+        }, replace: false);
+    }
+
+    [Fact]
+    public async Task The_paired_standard_error_matches_a_hand_computation()
+    {
+        // Instructions 0–4; B leaves instruction 4 unjudged, so four pairs count.
+        Store("a", [2, 1, 1.5, 2, 2]);
+        Store("b", [1, 1, 2, 2, null]);
+
+        var result = await CliRunner.RunAsync("compare", "a", "b", "--home", _home, "--json");
+
+        // By hand: p − 1 gives A = (1, 0, .5, 1), B = (0, 0, 1, 1); differences d = (1, 0, −.5, 0), mean .125;
+        // deviations (.875, −.125, −.625, −.125), squares sum 1.1875, variance 1.1875 / 3, SE = √(1.1875 / 3) / √4.
+        Assert.True(result.ExitCode == 0, result.Error);
+        var c = JsonDocument.Parse(result.Out).RootElement;
+        Assert.Equal(4, c.GetProperty("pairs").GetInt32());
+        Assert.Equal(62.5, c.GetProperty("simulated_a").GetDouble(), 10);
+        Assert.Equal(50, c.GetProperty("simulated_b").GetDouble(), 10);
+        Assert.Equal(12.5, c.GetProperty("simulated_difference").GetDouble(), 10);
+        Assert.Equal(100 * Math.Sqrt(1.1875 / 3) / 2, c.GetProperty("simulated_paired_se").GetDouble(), 10);
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("gold_difference").ValueKind); // not a farm board
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("gold_paired_se").ValueKind);
+    }
+
+    [Fact]
+    public async Task Unknown_rows_are_one_line()
+    {
+        Store("a", [2, 1]);
+
+        var result = await CliRunner.RunAsync("compare", "a", "missing", "--home", _home);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: no board holds both 'a' and 'missing'\n", result.Error);
+    }
+}
+
+/// <summary>On the farm, compare adds gold; with every instruction judged in both rows the differences are those of the rows' win rates.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class FarmCompareTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
+{
+    [Fact]
+    public async Task Farm_differences_equal_the_differences_of_the_stored_win_rates()
+    {
+        var rows = home.Rows();
+
+        var result = await CliRunner.RunAsync("compare", "test-labels-tiny-s0", "sft-tiny-s0", "--home", home.Path, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var c = JsonDocument.Parse(result.Out).RootElement;
+        var (a, b) = (rows["test-labels-tiny-s0"], rows["sft-tiny-s0"]);
+        Assert.Equal(a.NTotal, c.GetProperty("pairs").GetInt32());
+        Assert.Equal(a.WinRate - b.WinRate, c.GetProperty("simulated_difference").GetDouble(), 9);
+        Assert.Equal(a.GoldWinRate!.Value - b.GoldWinRate!.Value, c.GetProperty("gold_difference").GetDouble(), 9);
+        Assert.True(c.GetProperty("gold_paired_se").GetDouble() > 0);
+    }
+}

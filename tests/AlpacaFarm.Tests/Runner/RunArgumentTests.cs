@@ -1,0 +1,37 @@
+using AlpacaFarm.Tests.Cli;
+
+namespace AlpacaFarm.Tests.Runner;
+
+/// <summary>Everything a run is given is checked before any training, annotation or database: one line and a non-zero exit.</summary>
+public sealed class RunArgumentTests : IDisposable
+{
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "alpacafarm-run-arguments-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_home)) Directory.Delete(_home, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--methods", "nope" }, "error: unknown method 'nope' (known: best-of-n, binary-feedme, binary-reward-conditioning, dpo, expert-iteration, ppo, quark)")]
+    [InlineData(new[] { "--methods", "dpo" }, "error: method 'dpo' of plugin 'dpo' is not implemented yet")]
+    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD" }, "error: method 'test-echo' comes from the third-party plugin folder GOOD: it runs inside this process only with --trust")]
+    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.colour=red" }, "error: method 'test-echo' has no hyperparameter 'colour' (it has: prefix)")]
+    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.prefix=loud" }, "error: method 'test-echo': prefix must be one of none, echo (got 'loud')")]
+    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "dpo.beta=1" }, "error: --set names method 'dpo', which is not among --methods (test-echo)")]
+    [InlineData(new[] { "--methods", "test-echo,test-echo", "--plugins", "GOOD", "--trust" }, "error: method 'test-echo' is given twice")]
+    [InlineData(new[] { "--methods", "test-echo", "--device", "cuda:0" }, "error: device 'cuda:0' asked for, but this process's libtorch has no CUDA backend")]
+    [InlineData(new[] { "--methods", "test-echo", "--set", "test-echo.prefix" }, "error: --set 'test-echo.prefix' is not METHOD.KEY=VALUE.")]
+    [InlineData(new[] { "--methods", "test-echo", "--time-limit", "soon" }, "error: --time-limit 'soon' is not a duration such as 90s, 30m, 2h or 01:30:00.")]
+    [InlineData(new[] { "--methods", "test-echo", "--label-budget", "-1" }, "error: --label-budget must be at least 0 (got -1).")]
+    public async Task A_bad_run_is_refused_before_any_work(string[] args, string error)
+    {
+        var good = TinyFarmHome.Good;
+        var result = await CliRunner.RunAsync(["run", "--home", _home, "--recipe", "tiny", .. args.Select(arg => arg == "GOOD" ? good : arg)]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.StartsWith(error.Replace("GOOD", good), result.Error);
+        Assert.Equal(1, result.Error.Count(c => c == '\n'));
+        Assert.False(Directory.Exists(_home)); // nothing trained, nothing stored
+    }
+}

@@ -1,0 +1,72 @@
+using AlpacaFarm.Abstractions.Methods;
+using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Abstractions.Preferences;
+using AlpacaFarm.Abstractions.Reporting;
+
+namespace AlpacaFarm.TestPlugins.Misbehaving;
+
+public sealed class ThrowingMethod() : TestMethod("test-throws", "Throws.")
+{
+    public override Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("deliberate failure");
+}
+
+public sealed class NullMethod() : TestMethod("test-null", "Returns no policy.")
+{
+    public override Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) => Task.FromResult<IPolicy>(null!);
+}
+
+/// <summary>Asks for 3 labels, then for one more than its budget allows.</summary>
+public sealed class OverBudgetMethod() : TestMethod("test-over-budget", "Asks for more labels than its budget.")
+{
+    public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        await context.Preferences.AnnotateAsync(Queries(context, 3), cancellationToken);
+        var budget = await context.Preferences.GetBudgetAsync(cancellationToken);
+        await context.Preferences.AnnotateAsync(Queries(context, budget.Remaining + 1), cancellationToken);
+        return new EchoPolicy();
+    }
+
+    internal static List<PreferenceQuery> Queries(MethodContext context, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => new PreferenceQuery(context.Spec.Splits.Preference[i % context.Spec.Splits.Preference.Count], "Yes.", $"No {i}."))];
+}
+
+/// <summary>Asks for 3 labels and returns a policy that echoes: a run that succeeds and used labels.</summary>
+public sealed class LabelsMethod() : TestMethod("test-labels", "Asks for 3 labels.")
+{
+    public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        await context.Preferences.AnnotateAsync(OverBudgetMethod.Queries(context, 3), cancellationToken);
+        return new EchoPolicy();
+    }
+}
+
+/// <summary>Returns a policy that asks the preference service while it is evaluated.</summary>
+public sealed class LateQueryMethod() : TestMethod("test-late-query", "Its policy asks for labels during evaluation.")
+{
+    public override Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IPolicy>(new EchoPolicy(token => context.Preferences.AnnotateAsync(OverBudgetMethod.Queries(context, 1), token)));
+}
+
+/// <summary>Never returns and ignores cancellation: only the time limit ends its run.</summary>
+public sealed class HangingMethod() : TestMethod("test-hang", "Never returns, ignoring cancellation.")
+{
+    public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        context.Reporter.Report(new MethodProgress("hanging", 0, 1, new Dictionary<string, double>()));
+        await Task.Delay(Timeout.Infinite, CancellationToken.None);
+        return new EchoPolicy();
+    }
+}
+
+/// <summary>Reports that it started, then waits until it is cancelled.</summary>
+public sealed class WaitingMethod() : TestMethod("test-wait", "Waits to be cancelled.")
+{
+    public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        context.Reporter.Log(MethodLogLevel.Information, "waiting to be cancelled");
+        context.Reporter.Report(new MethodProgress("waiting", 0, 1, new Dictionary<string, double>()));
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return new EchoPolicy();
+    }
+}
