@@ -23,7 +23,8 @@ public sealed record MethodRow(
     PluginStatus Status,
     string? Reason,
     string Folder,
-    bool BuiltIn);
+    bool BuiltIn,
+    IReadOnlyList<HyperparameterSpec>? Hyperparameters = null);
 
 public sealed class ListMethodsHandler : IQueryHandler<ListMethods, MethodListing>
 {
@@ -41,7 +42,8 @@ public sealed class ListMethodsHandler : IQueryHandler<ListMethods, MethodListin
                 method.Status,
                 method.Reason,
                 plugin.Folder,
-                plugin.BuiltIn)));
+                plugin.BuiltIn,
+                method.Descriptor?.Hyperparameters)));
         return ValueTask.FromResult(new MethodListing(rows.ToList()));
     }
 }

@@ -21,20 +21,39 @@ public static class MethodsCommand
         };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var strict = new Option<bool>("--strict") { Description = "Exit non-zero when any plugin is incompatible or malfunctioned." };
+        var method = new Argument<string?>("METHOD") { Description = "Show this method's hyperparameter table: name, type, default (the farm's), allowed values, the paper's value and meaning.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("methods", "List the method plugins' methods: id, plugin, version, kind, status (loaded, not implemented, incompatible, malfunctioned) and folder.")
         {
-            plugins, json, strict,
+            method, plugins, json, strict,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = cli.BuildServices(parse);
             var listing = await services.GetRequiredService<IMediator>()
                 .Send(new ListMethods(parse.GetValue(plugins) ?? []), cancellationToken);
+            if (parse.GetValue(method) is { } id)
+            {
+                var row = listing.Rows.FirstOrDefault(row => row.MethodId == id)
+                    ?? throw new ArgumentException($"unknown method '{id}' (known: {string.Join(", ", listing.Rows.Select(row => row.MethodId).OfType<string>().Order(StringComparer.Ordinal))})");
+                if (parse.GetValue(json)) cli.Console.WriteJson(row);
+                else RenderTable(row, cli.Console.Ansi);
+                return 0;
+            }
             if (parse.GetValue(json)) cli.Console.WriteJson(listing.Rows);
             else Render(listing, cli.Console.Ansi);
             return parse.GetValue(strict) && listing.AnyBad ? CliApp.Failure : 0;
         });
         return command;
+    }
+
+    private static void RenderTable(MethodRow row, IAnsiConsole console)
+    {
+        console.MarkupLine($"[bold]{Markup.Escape(row.MethodId!)}[/] {Markup.Escape(row.Version ?? "")} ({Markup.Escape(row.Kind ?? "")}, plugin {Markup.Escape(row.PluginId ?? "?")}): set with [bold]--set {Markup.Escape(row.MethodId!)}.KEY=VALUE[/]");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("hyperparameter", "type", "default", "allowed", "paper", "meaning");
+        foreach (var spec in row.Hyperparameters ?? [])
+            table.AddRow(Markup.Escape(spec.Name), spec.Type.ToString().ToLowerInvariant(), Markup.Escape(spec.Default), Markup.Escape(spec.Allowed),
+                Markup.Escape(spec.PaperValue ?? "–"), Markup.Escape(spec.Meaning));
+        console.Write(table);
     }
 
     // Reasons go below the table, one line each: in a table cell they would wrap beyond reading.
