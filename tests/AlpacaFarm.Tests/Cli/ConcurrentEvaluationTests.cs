@@ -13,7 +13,7 @@ public sealed class ConcurrentEvaluationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    [Fact]
+    [SharedDataFact]
     public async Task Two_processes_neither_lose_nor_duplicate_annotations()
     {
         // Same outputs, same seed, different names: both processes want the same cache rows at the same time,

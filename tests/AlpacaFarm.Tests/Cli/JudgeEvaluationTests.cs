@@ -14,7 +14,7 @@ public sealed class JudgeEvaluationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
+    [SharedDataFact]
     public async Task Faults_on_a_fifth_of_calls_change_no_preference_and_a_rerun_makes_no_call()
     {
         await using var clean = new LoopbackChatServer();
@@ -31,7 +31,7 @@ public sealed class JudgeEvaluationTests : IDisposable
         Assert.Equal(callsBefore, faulty.Requests.Count);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task The_key_never_reaches_output_or_the_database()
     {
         await using var server = new LoopbackChatServer();
@@ -44,7 +44,7 @@ public sealed class JudgeEvaluationTests : IDisposable
         Assert.All(server.Requests, request => Assert.Equal($"Bearer {JudgeFixtures.Key}", request.Authorization));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task A_missing_key_variable_is_one_line()
     {
         await using var server = new LoopbackChatServer();
