@@ -26,7 +26,7 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
     private readonly Task _loop;
     private readonly Lock _flight = new();
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
-    private TaskCompletionSource _hold = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _hold = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string[] _holdKeys = [];
     private int _requests;
     private int _faultsLeft;
