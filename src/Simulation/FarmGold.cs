@@ -17,7 +17,7 @@ namespace AlpacaFarm.Simulation;
 /// <param name="Fillers">Content-free sentences ("I hope this helps.").</param>
 /// <param name="IsList">Whether the output lays items out one per line.</param>
 /// <param name="Score">g(x, y).</param>
-public sealed record FarmGoldBreakdown(
+internal sealed record FarmGoldBreakdown(
     double Correctness, double Detail, int FalseClaims, int Tokens, int IdealTokens, double Verbosity,
     int Repetitions, int Malformed, int Fillers, bool IsList, double Score);
 
@@ -31,9 +31,10 @@ public sealed record FarmGoldBreakdown(
 /// facts and lists wrong items); detail rewards more true facts with diminishing returns, so longer is better up to a
 /// point; past the ideal length, and for padding, repetition and rambling, gold falls. The simulated annotators
 /// reward length beyond that point (see <see cref="FarmPool"/>), so a policy optimised hard against them eventually
-/// loses gold: the over-optimisation of the paper's Figure 5.
+/// loses gold: the over-optimisation of the paper's Figure 5. Internal, like <see cref="FarmHumans"/>: a plugin that could
+/// read gold could optimise the evaluator's own judgment; only the host (Application) and the tests see it.
 /// </remarks>
-public static class FarmGold
+internal static class FarmGold
 {
     /// <summary>
     /// The simulated humans' Bradley–Terry temperature on gold scores. Tuned (throwaway loop over the calibration

@@ -54,14 +54,17 @@ public sealed record FarmStatsReport(
 /// <param name="StandardError">100 · standard error of the mean of those per-instruction values.</param>
 public sealed record FarmGoldWinRate(double WinRate, double StandardError, int N, string WorldVersion);
 
-/// <summary>Measures the farm world's calibration properties (<c>alpacafarm farm stats</c>).</summary>
+/// <summary>
+/// Measures the farm world's calibration properties (<c>alpacafarm farm stats</c>). The measurements consult gold and the
+/// simulated humans, so they are internal (the host's Application calls them); the reports they return are public.
+/// </summary>
 public static class FarmStats
 {
     /// <summary>Pairs count for P(prefer longer) only when their lengths differ by more than this many characters (AlpacaEval).</summary>
     public const int LongerThreshold = 30;
 
     /// <summary>The gold win-rate (and its standard error) of outputs against references, per instruction.</summary>
-    public static FarmGoldWinRate GoldWinRate(IEnumerable<(string Instruction, string Output, string Reference)> rows)
+    internal static FarmGoldWinRate GoldWinRate(IEnumerable<(string Instruction, string Output, string Reference)> rows)
     {
         var values = rows.Select(row => FarmGold.HumanPreferenceProbability(row.Instruction, row.Output, row.Reference)).ToList();
         var (mean, sem) = MeanAndSem(values);
@@ -69,7 +72,7 @@ public static class FarmStats
     }
 
     /// <summary>Measures agreement, length and position bias and the variants' win-rates on the calibration pairs.</summary>
-    public static async Task<FarmStatsReport> MeasureAsync(IReadOnlyList<FarmCalibrationPair> pairs, long seed, CancellationToken cancellationToken = default)
+    internal static async Task<FarmStatsReport> MeasureAsync(IReadOnlyList<FarmCalibrationPair> pairs, long seed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         var members = FarmPool.Members;

@@ -8,7 +8,7 @@ public enum ChatFault
     RateLimited,
     /// <summary>500.</summary>
     ServerError,
-    /// <summary>No answer until long after any sane client timeout.</summary>
+    /// <summary>No answer until the server stops: only the client's own timeout ends the attempt.</summary>
     Hang,
     /// <summary>200 with a body that is not JSON.</summary>
     MalformedJson,

@@ -16,22 +16,34 @@ public sealed record ChatRequest(string Path, string? Authorization, string? Api
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that speaks OpenAI chat completions (at /v1/chat/completions and at Azure's
 /// /openai/deployments/{name}/chat/completions). Its verdicts depend on the pairs' content — the longer response
-/// wins — so a wrong mapping of order or parsing shows. It can add latency and inject faults at a given rate.
+/// wins — so a wrong mapping of order or parsing shows. It can add latency, inject faults at a given rate (up to a budget),
+/// and hold every response until requests with given API keys have all arrived (a barrier between clients).
 /// </summary>
 public sealed partial class LoopbackChatServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Lock _flight = new();
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private volatile TaskCompletionSource _hold = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string[] _holdKeys = [];
     private int _requests;
+    private int _faultsLeft;
+    private int _hangsLeft;
 
-    public LoopbackChatServer(double faultRate = 0, IReadOnlyList<ChatFault>? faults = null, TimeSpan? latency = null, TimeSpan? hang = null, long seed = 0)
+    /// <param name="maxFaults">Faults injected at most; with <paramref name="faultRate"/> 1, exactly the first ones.</param>
+    /// <param name="maxHangs">Hangs injected at most (each costs the client its whole timeout); a hang past it answers normally.</param>
+    public LoopbackChatServer(double faultRate = 0, IReadOnlyList<ChatFault>? faults = null, TimeSpan? latency = null, long seed = 0,
+        int maxFaults = int.MaxValue, int maxHangs = int.MaxValue)
     {
         FaultRate = faultRate;
         Faults = faults ?? [ChatFault.RateLimited, ChatFault.ServerError, ChatFault.Hang, ChatFault.MalformedJson, ChatFault.Unparseable, ChatFault.WrongCount];
         Latency = latency ?? TimeSpan.Zero;
-        HangTime = hang ?? TimeSpan.FromSeconds(2);
         Seed = seed;
+        _faultsLeft = maxFaults;
+        _hangsLeft = maxHangs;
+        _hold.SetResult(); // nothing held until HoldUntilKeysArrive
         Port = FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
@@ -52,8 +64,6 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
 
     public TimeSpan Latency { get; set; }
 
-    public TimeSpan HangTime { get; set; }
-
     public long Seed { get; }
 
     /// <summary>When set, a rate-limited answer carries this Retry-After header (seconds) instead of retry-after-ms: 5.</summary>
@@ -65,6 +75,28 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
     public ConcurrentQueue<ChatRequest> Requests { get; } = new();
 
     public ConcurrentQueue<ChatFault> Injected { get; } = new();
+
+    /// <summary>
+    /// Holds every response until a request with each of <paramref name="apiKeys"/> (bearer token or api-key header) has
+    /// arrived, so those clients are in flight at once however their start-up is scheduled; then answers everything.
+    /// </summary>
+    public void HoldUntilKeysArrive(params string[] apiKeys)
+    {
+        lock (_flight)
+        {
+            _holdKeys = apiKeys;
+            _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Completes when the hold is released.</summary>
+    public Task Released => _hold.Task;
+
+    /// <summary>The keys that had a request in flight when the hold was released by their arrival (null until then).</summary>
+    public IReadOnlyList<string>? KeysInFlightAtRelease { get; private set; }
+
+    /// <summary>Releases the hold without waiting for the keys (when a client died before asking).</summary>
+    public void ReleaseHold() => _hold.TrySetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -98,44 +130,23 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
                 await Respond(context, 404, "{\"error\":{\"message\":\"not found\"}}");
                 return;
             }
-            var request = JsonNode.Parse(body)!;
-            var messages = request["messages"]!.AsArray();
+            var json = JsonNode.Parse(body)!;
+            var messages = json["messages"]!.AsArray();
             var system = messages.First(m => (string?)m!["role"] == "system")!["content"]!.ToString();
             var user = messages.Last(m => (string?)m!["role"] == "user")!["content"]!.ToString();
             var pairs = ReadPairs(user);
-            Requests.Enqueue(new ChatRequest(path, context.Request.Headers["Authorization"], context.Request.Headers["api-key"], body, user, system, pairs.Count));
-            if (Latency > TimeSpan.Zero) await Task.Delay(Latency, _stop.Token);
-
-            var fault = ChooseFault(pairs);
-            Injected.Enqueue(fault);
-            switch (fault)
+            var request = new ChatRequest(path, context.Request.Headers["Authorization"], context.Request.Headers["api-key"], body, user, system, pairs.Count);
+            Requests.Enqueue(request);
+            var key = request.ApiKey ?? request.Authorization?.Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
+            try
             {
-                case ChatFault.RateLimited:
-                    if (RetryAfter is null) context.Response.Headers["retry-after-ms"] = "5";
-                    else context.Response.Headers["Retry-After"] = RetryAfter;
-                    await Respond(context, 429, "{\"error\":{\"message\":\"rate limited\"}}");
-                    return;
-                case ChatFault.ServerError:
-                    await Respond(context, 500, "{\"error\":{\"message\":\"boom\"}}");
-                    return;
-                case ChatFault.Hang:
-                    await Task.Delay(HangTime, _stop.Token);
-                    await Respond(context, 500, "{\"error\":{\"message\":\"too late\"}}");
-                    return;
-                case ChatFault.MalformedJson:
-                    await Respond(context, 200, "{\"id\": \"x\", \"choices\": [ {");
-                    return;
+                await Hold(key);
+                await Answer(context, body, system, pairs);
             }
-
-            var logprobFamily = system.Contains("single letter", StringComparison.Ordinal);
-            var jsonFamily = system.Contains("JSON array", StringComparison.Ordinal);
-            var firstBetter = pairs.Select(pair => pair.First.Length >= pair.Second.Length).ToList();
-            if (fault == ChatFault.WrongCount && firstBetter.Count > 1) firstBetter = firstBetter.Take(1).ToList();
-            var text = fault == ChatFault.Unparseable ? "Both responses have merit."
-                : logprobFamily ? (firstBetter[0] ? "m" : "M")
-                : jsonFamily ? "[" + string.Join(", ", firstBetter.Select((f, i) => $"{{\"pair\": {i + 1}, \"better\": \"{(f ? "A" : "B")}\"}}")) + "]"
-                : string.Join("\n", firstBetter.Select((f, i) => $"Pair {i + 1}: {(f ? "A" : "B")}"));
-            await Respond(context, 200, Completion(text, logprobFamily && fault == ChatFault.None ? firstBetter[0] : null, body.Length / 4));
+            finally
+            {
+                lock (_flight) _inFlight[key]--;
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException)
         {
@@ -143,12 +154,66 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
         }
     }
 
+    // Counts the request in flight and waits while the hold is on; the request that completes the set of keys releases it.
+    private Task Hold(string key)
+    {
+        lock (_flight)
+        {
+            _inFlight[key] = _inFlight.GetValueOrDefault(key) + 1;
+            if (!_hold.Task.IsCompleted && _holdKeys.All(k => _inFlight.GetValueOrDefault(k) > 0))
+            {
+                KeysInFlightAtRelease = [.. _inFlight.Where(entry => entry.Value > 0).Select(entry => entry.Key).Order(StringComparer.Ordinal)];
+                _hold.TrySetResult();
+            }
+            return _hold.Task.WaitAsync(_stop.Token);
+        }
+    }
+
+    private async Task Answer(HttpListenerContext context, string body, string system, IReadOnlyList<(string Instruction, string First, string Second)> pairs)
+    {
+        if (Latency > TimeSpan.Zero) await Task.Delay(Latency, _stop.Token);
+
+        var fault = ChooseFault(pairs);
+        Injected.Enqueue(fault);
+        switch (fault)
+        {
+            case ChatFault.RateLimited:
+                if (RetryAfter is null) context.Response.Headers["retry-after-ms"] = "5";
+                else context.Response.Headers["Retry-After"] = RetryAfter;
+                await Respond(context, 429, "{\"error\":{\"message\":\"rate limited\"}}");
+                return;
+            case ChatFault.ServerError:
+                await Respond(context, 500, "{\"error\":{\"message\":\"boom\"}}");
+                return;
+            case ChatFault.Hang:
+                // Until the server stops: the client's timeout, however generous, is what ends the attempt.
+                await Task.Delay(Timeout.Infinite, _stop.Token);
+                return;
+            case ChatFault.MalformedJson:
+                await Respond(context, 200, "{\"id\": \"x\", \"choices\": [ {");
+                return;
+        }
+
+        var logprobFamily = system.Contains("single letter", StringComparison.Ordinal);
+        var jsonFamily = system.Contains("JSON array", StringComparison.Ordinal);
+        var firstBetter = pairs.Select(pair => pair.First.Length >= pair.Second.Length).ToList();
+        if (fault == ChatFault.WrongCount && firstBetter.Count > 1) firstBetter = firstBetter.Take(1).ToList();
+        var text = fault == ChatFault.Unparseable ? "Both responses have merit."
+            : logprobFamily ? (firstBetter[0] ? "m" : "M")
+            : jsonFamily ? "[" + string.Join(", ", firstBetter.Select((f, i) => $"{{\"pair\": {i + 1}, \"better\": \"{(f ? "A" : "B")}\"}}")) + "]"
+            : string.Join("\n", firstBetter.Select((f, i) => $"Pair {i + 1}: {(f ? "A" : "B")}"));
+        await Respond(context, 200, Completion(text, logprobFamily && fault == ChatFault.None ? firstBetter[0] : null, body.Length / 4));
+    }
+
     private ChatFault ChooseFault(IReadOnlyList<(string Instruction, string First, string Second)> pairs)
     {
         if (pairs.Any(pair => AlwaysFailFor.ContainsKey(pair.Instruction))) return ChatFault.ServerError;
         var index = Interlocked.Increment(ref _requests);
         var rng = KeyedRandom.Create("loopback-fault", index.ToString(CultureInfo.InvariantCulture), Seed);
-        return rng.NextDouble() < FaultRate ? rng.Choose(Faults) : ChatFault.None;
+        if (rng.NextDouble() >= FaultRate) return ChatFault.None;
+        var fault = rng.Choose(Faults);
+        if (fault == ChatFault.Hang && Interlocked.Decrement(ref _hangsLeft) < 0) return ChatFault.None;
+        return Interlocked.Decrement(ref _faultsLeft) >= 0 ? fault : ChatFault.None;
     }
 
     // The longer response is likelier: P(first) = 0.8 when the first is longer, else 0.2.

@@ -111,7 +111,7 @@ public sealed class AnnotatorsCommandTests : IDisposable
         Assert.Contains("missing or non-string field 'output_1'", result.Error);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task The_default_pool_beats_longest_on_both_published_files()
     {
         var result = await CliRunner.RunAsync("annotators", "agreement", "--home", _folder, "--json", "--annotations",

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Testing;
+using AlpacaFarm.Tests.Judges;
 using Microsoft.Data.Sqlite;
 
 namespace AlpacaFarm.Tests.Cli;
@@ -13,30 +16,55 @@ public sealed class ConcurrentEvaluationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    [Fact]
-    public async Task Two_processes_neither_lose_nor_duplicate_annotations()
+    [SharedDataFact]
+    public async Task Two_processes_judging_at_once_neither_lose_nor_duplicate_annotations()
     {
-        // Same outputs, same seed, different names: both processes want the same cache rows at the same time,
-        // one per pair whose outputs differ (identical ones are draws that ask nobody).
+        // Same outputs, same seed, same judge, different names: both processes want the same cache rows, one per pair whose
+        // outputs differ (identical ones are draws that ask nobody). They judge through one loopback server that answers
+        // nobody until both processes' keys have asked, so both read the cache before either writes, and then write at once.
         var set = ReferenceFileSet.Load(SharedData.Reference);
         var outputs = ModelOutputsReader.ReadFor(SharedData.Path("alpaca_eval/vicuna-7b.json"), set);
         var asked = (long)Enumerable.Range(0, set.Items.Count).Count(i => outputs.ByItem[i]!.Output != set.Items[i].ReferenceOutput);
-        var a = Start("model-a");
-        var b = Start("model-b");
-        await Task.WhenAll(a.WaitForExitAsync(), b.WaitForExitAsync());
+        await using var server = new LoopbackChatServer();
+        server.HoldUntilKeysArrive("key-a", "key-b");
+        var pool = WritePool(server);
 
-        Assert.True(a.ExitCode == 0, await a.StandardError.ReadToEndAsync());
-        Assert.True(b.ExitCode == 0, await b.StandardError.ReadToEndAsync());
+        var (a, b) = (Run("model-a", "key-a", pool), Run("model-b", "key-b", pool));
+        // A process that dies before asking would hold the other forever: release it, and let the exit codes say why.
+        await Task.WhenAny(server.Released, a.Exited, b.Exited);
+        server.ReleaseHold();
+        var results = await Finish(a, b);
+
+        Assert.All(results, result => Assert.True(result.ExitCode == 0, result.Error));
+        Assert.Equal(["key-a", "key-b"], server.KeysInFlightAtRelease); // both processes had requests open at once
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_home, LeaderboardStore.FileName)};Pooling=False");
         connection.Open();
         Assert.Equal(asked, Scalar(connection, "SELECT COUNT(*) FROM annotation_cache"));
         Assert.Equal(asked, Scalar(connection, "SELECT COUNT(DISTINCT key_sha256) FROM annotation_cache"));
         Assert.Equal(2L, Scalar(connection, "SELECT COUNT(*) FROM submissions"));
         Assert.Equal(2 * 805L, Scalar(connection, "SELECT COUNT(*) FROM annotations"));
+        Assert.Equal(2 * 805L, Scalar(connection, "SELECT COUNT(*) FROM annotations WHERE preference IS NOT NULL"));
         Assert.Equal(2 * 805L, Scalar(connection, "SELECT COUNT(*) FROM outputs"));
     }
 
-    private Process Start(string name)
+    private sealed record ChildProcess(Process Process, Task Exited, Task<CliResult> Result);
+
+    // A guard, not a condition of success: a run that never ends fails instead of holding the test run.
+    private static async Task<CliResult[]> Finish(params ChildProcess[] children)
+    {
+        try
+        {
+            return await Task.WhenAll(children.Select(child => child.Result)).WaitAsync(TimeSpan.FromMinutes(10));
+        }
+        catch (TimeoutException)
+        {
+            foreach (var child in children.Where(child => !child.Exited.IsCompleted)) child.Process.Kill(entireProcessTree: true);
+            throw;
+        }
+    }
+
+    // One alpacafarm process with its own key in the judge's key variable; its output is drained as it runs.
+    private ChildProcess Run(string name, string key, string pool)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,10 +73,41 @@ public sealed class ConcurrentEvaluationTests : IDisposable
             ArgumentList =
             {
                 Path.Combine(AppContext.BaseDirectory, "alpacafarm.dll"), "evaluate", "--home", _home, "--name", name,
-                "--outputs", SharedData.Path("alpaca_eval/vicuna-7b.json"), "--reference", SharedData.Reference, "--annotators", "longest",
+                "--outputs", SharedData.Path("alpaca_eval/vicuna-7b.json"), "--reference", SharedData.Reference, "--annotators", pool,
             },
         };
-        return Process.Start(start)!;
+        start.Environment[JudgeFixtures.KeyVariable] = key;
+        var process = Process.Start(start)!;
+        var (output, error) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        var exited = process.WaitForExitAsync();
+        return new ChildProcess(process, exited, Collect());
+
+        async Task<CliResult> Collect()
+        {
+            await exited;
+            using (process) return new CliResult(process.ExitCode, await output, await error);
+        }
+    }
+
+    // One greedy LLM judge; the held first answers wait for the other process's start-up, hence the long timeout.
+    private string WritePool(LoopbackChatServer server)
+    {
+        var path = Path.Combine(_home, "pool.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            name = "loopback",
+            members = new[]
+            {
+                new
+                {
+                    id = "loopback_1", endpoint = new { kind = "openai-compatible", url = server.OpenAiBaseUrl, apiKeyVariable = JudgeFixtures.KeyVariable },
+                    model = "loopback-model", temperature = 0.0, maxTokens = 60, batchSize = 8, promptFamily = "pairwise", persona = (string?)null,
+                    parser = "regex", inContextExamples = 0, pricePerMillionInputTokens = 1.0, pricePerMillionOutputTokens = 2.0,
+                    timeoutSeconds = 300.0, maxRetries = 3, maxConcurrency = 4, retryBaseSeconds = 0.001,
+                },
+            },
+        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        return path;
     }
 
     private static long Scalar(SqliteConnection connection, string sql)

@@ -10,7 +10,7 @@ public sealed class EvaluateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    [Fact]
+    [SharedDataFact]
     public async Task Evaluating_outputs_adds_a_row_and_a_rerun_asks_nobody()
     {
         var first = await Evaluate("alpaca_eval/gpt4.json");
@@ -23,7 +23,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(1, SubmissionCount());
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Empty_outputs_are_refused_and_nothing_is_stored()
     {
         await Evaluate("alpaca_eval/gpt4.json");
@@ -35,7 +35,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(1, SubmissionCount());
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Published_rows_are_reproduced_from_their_annotations_on_one_board()
     {
         var alpaca = Row(await Import("alpaca-7b.json"));
@@ -50,7 +50,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(alpaca.GetProperty("board").GetString(), ppo.GetProperty("board").GetString());
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Same_name_with_another_seed_is_refused_unless_replaced()
     {
         await Evaluate("alpaca_eval/alpaca-7b.json");
@@ -66,7 +66,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(1, SubmissionCount());
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Leaderboard_ranks_each_board_on_its_own_with_alpaca_eval_columns()
     {
         await Evaluate("alpaca_eval/alpaca-7b.json");
@@ -84,7 +84,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal([2, 1], boards.Select(board => board.GetProperty("rows").GetArrayLength()).OrderDescending());
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Markdown_and_table_formats_name_the_board()
     {
         await Evaluate("alpaca_eval/gpt4.json");
@@ -97,7 +97,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("gpt4", table.Out);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task The_default_pool_is_the_offline_judges()
     {
         var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--outputs", SharedData.Path("alpaca_eval/gpt4.json"), "--reference", SharedData.Reference);
@@ -108,7 +108,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("annotator pool offline", table.Out);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Outputs_without_a_reference_is_a_usage_error()
     {
         var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--outputs", SharedData.Path("alpaca_eval/gpt4.json"));

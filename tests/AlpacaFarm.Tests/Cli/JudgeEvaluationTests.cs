@@ -14,11 +14,12 @@ public sealed class JudgeEvaluationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
+    [SharedDataFact]
     public async Task Faults_on_a_fifth_of_calls_change_no_preference_and_a_rerun_makes_no_call()
     {
         await using var clean = new LoopbackChatServer();
-        await using var faulty = new LoopbackChatServer(faultRate: 0.2, hang: TimeSpan.FromSeconds(1), seed: 7);
+        // One hang: it lasts until the server stops and costs its judge slot the whole (generous) timeout.
+        await using var faulty = new LoopbackChatServer(faultRate: 0.2, seed: 7, maxHangs: 1);
 
         var cleanRun = await Evaluate(clean, "clean-home");
         var faultyRun = await Evaluate(faulty, "faulty-home");
@@ -26,12 +27,13 @@ public sealed class JudgeEvaluationTests : IDisposable
         await Evaluate(faulty, "faulty-home");
 
         Assert.True(faulty.Injected.Count(fault => fault != ChatFault.None) > 20, "faults were injected");
+        Assert.Equal(1, faulty.Injected.Count(fault => fault == ChatFault.Hang));
         Assert.Equal(Preferences(cleanRun), Preferences(faultyRun));
         Assert.Equal(805, Preferences(faultyRun).Count(preference => preference is not null)); // every row judged (identical outputs are draws)
         Assert.Equal(callsBefore, faulty.Requests.Count);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task The_key_never_reaches_output_or_the_database()
     {
         await using var server = new LoopbackChatServer();
@@ -44,7 +46,7 @@ public sealed class JudgeEvaluationTests : IDisposable
         Assert.All(server.Requests, request => Assert.Equal($"Bearer {JudgeFixtures.Key}", request.Authorization));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task A_missing_key_variable_is_one_line()
     {
         await using var server = new LoopbackChatServer();
@@ -79,7 +81,7 @@ public sealed class JudgeEvaluationTests : IDisposable
                     id = "loopback_1", endpoint = new { kind = "openai-compatible", url = server.OpenAiBaseUrl, apiKeyVariable = keyVariable },
                     model = "loopback-model", temperature = 1.0, maxTokens = 60, batchSize = 4, promptFamily = "pairwise", persona = (string?)null,
                     parser = "regex", inContextExamples = 2, pricePerMillionInputTokens = 1.0, pricePerMillionOutputTokens = 2.0,
-                    timeoutSeconds = 0.3, maxRetries = 10, maxConcurrency = 4, retryBaseSeconds = 0.001,
+                    timeoutSeconds = 2.0, maxRetries = 10, maxConcurrency = 4, retryBaseSeconds = 0.001,
                 },
             },
         }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));

@@ -18,7 +18,7 @@ public sealed class MixedPoolTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
+    [SharedDataFact]
     public async Task A_mixed_pool_judges_with_all_three_kinds()
     {
         await using var server = new LoopbackChatServer();

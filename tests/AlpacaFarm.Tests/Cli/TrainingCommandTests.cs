@@ -45,12 +45,20 @@ public sealed class TrainingCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Reward_model_reports_accuracy_on_noisy_noiseless_and_gold_labels()
+    public async Task Reward_model_accuracies_on_noisy_noiseless_and_gold_labels_match_a_recount_of_the_held_out_pairs()
     {
         var first = await Run("reward-model", "--recipe", "tiny", "--threads", "1");
         var again = await Run("reward-model", "--recipe", "tiny", "--threads", "1");
 
         foreach (var metric in new[] { "accuracy_noisy_labels", "accuracy_noiseless_pool", "accuracy_gold", "pairs 96" }) Assert.Contains(metric, first);
+        var reported = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(
+            Directory.GetFiles(System.IO.Path.Combine(_home, "artifacts", "rewardmodel"), "metrics.json", SearchOption.AllDirectories).Single()))!;
+        var recount = await RewardAccuracyRecount.CountAsync(System.IO.Path.Combine(_home, "artifacts"), "tiny", AlpacaFarm.Runner.Farm.FarmRecipe.Tiny.HeldOutPairs);
+        Assert.Equal(reported["held_out_pairs"], recount.HeldOut);
+        Assert.True(recount.HeldOut >= 16, $"{recount.HeldOut} held-out pairs");
+        Assert.True(recount.Noisy.Matches(reported["accuracy_noisy_labels"]), $"noisy: reported {reported["accuracy_noisy_labels"]}, recounted {recount.Noisy}");
+        Assert.True(recount.Noiseless.Matches(reported["accuracy_noiseless_pool"]), $"noiseless: reported {reported["accuracy_noiseless_pool"]}, recounted {recount.Noiseless}");
+        Assert.True(recount.Gold.Matches(reported["accuracy_gold"]), $"gold: reported {reported["accuracy_gold"]}, recounted {recount.Gold}");
         Assert.Contains("reward model: trained in", first);
         Assert.Contains("reward model: reused from the cache", again);
         Assert.Contains("preference data: reused from the cache", again);
@@ -74,14 +82,24 @@ public sealed class TrainingCommandTests : IDisposable
         var row = JsonDocument.Parse(result.Out).RootElement;
         Assert.Equal(805, row.GetProperty("n_total").GetInt32());
         Assert.Equal("verified", row.GetProperty("mode").GetString());
-        Assert.InRange(row.GetProperty("gold_win_rate").GetDouble(), 0, 50); // an untrained-size model is worse than the reference
-        var outputs = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(_home, "outputs", "farm-sft-tiny.json"))).RootElement;
+        var outputs = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(_home, "outputs", "sft-tiny-s0.json"))).RootElement;
         Assert.Equal(805, outputs.GetArrayLength());
-        Assert.Equal("farm-sft-tiny", outputs[0].GetProperty("generator").GetString());
+        // Recounted: 100 · mean over rows of σ((g(output) − g(reference)) / 1.05), ½ at equal gold (the humans' Bradley–Terry).
+        var references = AlpacaFarm.Simulation.FarmEvalSet.Load().Items.ToDictionary(item => item.Instruction, item => item.ReferenceOutput);
+        var recounted = 100 * outputs.EnumerateArray().Average(output =>
+        {
+            var instruction = output.GetProperty("instruction").GetString()!;
+            var margin = AlpacaFarm.Simulation.FarmGold.Score(instruction, output.GetProperty("output").GetString()!)
+                - AlpacaFarm.Simulation.FarmGold.Score(instruction, references[instruction]);
+            return margin == 0 ? 0.5 : 1 / (1 + Math.Exp(-margin / 1.05));
+        });
+        Assert.Equal(recounted, row.GetProperty("gold_win_rate").GetDouble(), 6);
+        Assert.InRange(recounted, 0, 50); // an untrained-size model is worse than the reference
+        Assert.Equal("sft-tiny-s0", outputs[0].GetProperty("generator").GetString());
         Assert.Contains("temperature 0.7, top-p 0.9", result.Error);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task A_policy_on_a_real_text_reference_is_a_usage_error()
     {
         var result = await CliRunner.RunAsync("evaluate", "--home", _home, "--policy", "sft", "--reference", SharedData.Reference);

@@ -33,7 +33,13 @@ public sealed class ContractSerialisationTests
     [Fact]
     public void Descriptors_of_the_built_in_methods_round_trip()
     {
-        foreach (var (_, method) in AlpacaFarm.Plugins.PluginCatalog.Load([]).Methods)
+        var catalog = AlpacaFarm.Plugins.PluginCatalog.Load([]);
+
+        // Every built-in plugin loaded, with its methods: an empty catalog would make the loop below vacuous.
+        Assert.Equal(["best-of-n", "dpo", "expert-iteration", "feedme", "ppo", "quark"], catalog.Plugins.Select(plugin => plugin.Manifest?.Id).Order());
+        Assert.Equal(["best-of-n", "binary-feedme", "binary-reward-conditioning", "dpo", "expert-iteration", "ppo", "quark"],
+            catalog.Methods.Select(entry => entry.Method.Descriptor?.Id).Order());
+        foreach (var (_, method) in catalog.Methods)
         {
             var back = RoundTrip(method.Descriptor!);
             Assert.Equal(JsonSerializer.Serialize(method.Descriptor), JsonSerializer.Serialize(back));

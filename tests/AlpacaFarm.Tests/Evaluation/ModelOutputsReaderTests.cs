@@ -12,7 +12,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
+    [SharedDataFact]
     public void The_reference_defines_805_instructions()
     {
         Assert.Equal(805, Set.Value.Items.Count);
@@ -20,7 +20,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
         Assert.Equal(252, Set.Value.Items.Count(item => item.Dataset == "selfinstruct"));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void A_complete_file_aligns_with_the_set()
     {
         var aligned = ModelOutputsReader.ReadFor(SharedData.Path("alpaca_eval/gpt4.json"), Set.Value);
@@ -30,7 +30,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
         Assert.Equal(Set.Value.Items[10].Instruction, aligned.ByItem[10]!.Instruction);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Empty_outputs_are_refused_naming_the_rows()
     {
         var path = SharedData.Path("alpaca_eval/text_davinci_003.json");
@@ -40,7 +40,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
         Assert.Equal($"{path}: rows 247, 504: empty output", error.Message);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Two_missing_instructions_are_a_warning()
     {
         var aligned = ModelOutputsReader.ReadFor(SharedData.Path("alpaca_eval/text_davinci_001.json"), Set.Value);
@@ -51,7 +51,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
         Assert.Contains("2 of the 805 instructions are missing (set rows 247, 504)", Assert.Single(aligned.Warnings));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void More_than_five_missing_is_refused()
     {
         var path = Write("six-missing.json", Rows().Skip(6));
@@ -96,7 +96,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
     [Fact]
     public void Missing_fields_name_the_rows_and_the_field()
     {
-        var rows = Rows().ToList();
+        var rows = HandRows().ToList();
         rows[3].Remove("output");
         rows[9].Remove("output");
         var path = Write("missing-field.json", rows);
@@ -105,7 +105,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
             Assert.Throws<InputValidationException>(() => ModelOutputsReader.Read(path)).Message);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Instructions_not_in_the_set()
     {
         var rows = Rows().ToList();
@@ -119,7 +119,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
     [Fact]
     public void Duplicates()
     {
-        var rows = Rows().ToList();
+        var rows = HandRows().ToList();
         rows[7]["instruction"] = rows[1]["instruction"];
         var path = Write("duplicate.json", rows);
 
@@ -130,7 +130,7 @@ public sealed class ModelOutputsReaderTests : IDisposable
     [Fact]
     public void Oversized_output()
     {
-        var rows = Rows().ToList();
+        var rows = HandRows().ToList();
         rows[4]["output"] = new string('a', ModelOutputsReader.MaxOutputBytes + 1);
         var path = Write("huge.json", rows);
 
@@ -152,6 +152,13 @@ public sealed class ModelOutputsReaderTests : IDisposable
         Assert.Equal("Translate.\n\nBonjour", outputs[0].Instruction);
         Assert.Equal("Say hi.", outputs[1].Instruction);
     }
+
+    // Rows of made-up instructions, for checks that need no evaluation set.
+    private static IEnumerable<Dictionary<string, object?>> HandRows() =>
+        Enumerable.Range(0, 12).Select(i => new Dictionary<string, object?>
+        {
+            ["instruction"] = $"Question {i}?", ["output"] = "An answer.", ["generator"] = "test-model",
+        });
 
     private IEnumerable<Dictionary<string, object?>> Rows() =>
         Set.Value.Items.Select(item => new Dictionary<string, object?>

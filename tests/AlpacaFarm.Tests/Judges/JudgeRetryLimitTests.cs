@@ -20,12 +20,14 @@ public sealed class JudgeRetryLimitTests
     [Fact]
     public async Task A_retry_after_within_the_cap_is_honoured_and_retried()
     {
-        await using var server = new LoopbackChatServer(faultRate: 0.5, faults: [ChatFault.RateLimited]) { RetryAfter = "0" };
+        // Exactly the first three answers are rate-limited: every pair is judged within its retries, whatever the arrival order.
+        await using var server = new LoopbackChatServer(faultRate: 1, faults: [ChatFault.RateLimited], maxFaults: 3) { RetryAfter = "0" };
 
-        var verdicts = await Judge(Config(server)).JudgeAsync(Pairs(20), 0, CancellationToken.None);
+        var verdicts = await Judge(Config(server)).JudgeAsync(Pairs(6), 0, CancellationToken.None);
 
-        Assert.Equal(Enumerable.Range(0, 20).Select(Expected), verdicts.Select(v => v.Preference!.Value));
-        Assert.Contains(ChatFault.RateLimited, server.Injected);
+        Assert.Equal(Enumerable.Range(0, 6).Select(Expected), verdicts.Select(v => v.Preference!.Value));
+        Assert.Equal(3, server.Injected.Count(fault => fault == ChatFault.RateLimited));
+        Assert.Equal(9, server.Requests.Count);
     }
 
     [Fact]

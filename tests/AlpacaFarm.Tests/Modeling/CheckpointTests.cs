@@ -81,7 +81,7 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_torch_policy_answers_through_the_contract_with_one_output_per_prompt()
+    public async Task A_torch_policy_answers_through_the_contract_with_one_output_per_prompt_and_fresh_samples_for_repeats()
     {
         var tokenizer = TinyWorld.Tokenizer();
         using var model = TinyWorld.Model(tokenizer);
@@ -98,6 +98,8 @@ public sealed class CheckpointTests : IDisposable
 
             Assert.Equal(3, result.Outputs.Count);
             Assert.Equal(result.Outputs, again.Outputs);
+            // The repeat is sampled under its own key ("text#1"), not copied from the first (8 tokens at temperature 1).
+            Assert.NotEqual(result.Outputs[0], result.Outputs[2]);
             Assert.Equal(1, torch.get_num_threads());
             Assert.Equal([handle], contract.Dependencies);
         }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using AlpacaFarm.Abstractions.Randomness;
 
 namespace AlpacaFarm.Tests.Randomness;
@@ -30,11 +33,25 @@ public sealed class KeyedRandomTests
     }
 
     [Fact]
-    public void Keys_may_contain_the_separator_but_purposes_may_not()
+    public void Keys_may_contain_the_separator_but_purposes_may_not_so_no_two_triples_share_a_text()
     {
-        Assert.NotEqual(KeyedRandom.Hash64("a", "b|1", 2), KeyedRandom.Hash64("a", "b", 12));
-        Assert.Throws<ArgumentException>(() => KeyedRandom.Create("a|b", "k", 0));
+        // The encoding, derived here: the first 8 bytes (little-endian) of SHA-256 over the UTF-8 of "purpose|key|seed".
+        static ulong Encoded(string text) => BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(Encoded("a|b|c|0"), KeyedRandom.Hash64("a", "b|c", 0));
+
+        // ("a|b", "c") would be the text of ("a", "b|c"): a purpose holding '|' is refused, so the first '|' ends the purpose.
+        Assert.Throws<ArgumentException>(() => KeyedRandom.Create("a|b", "c", 0));
+        Assert.Throws<ArgumentException>(() => KeyedRandom.Hash64("a|b", "c", 0));
         Assert.Throws<ArgumentException>(() => KeyedRandom.Create("", "k", 0));
+        // A seed prints as digits and '-', so the last '|' ends the key: moving a '|' or digits across either boundary
+        // gives another text, hence another stream.
+        (string Purpose, string Key, long Seed)[] triples =
+        [
+            ("a", "b|c", 0), ("ab", "c", 0), ("a", "bc", 0), ("a", "b|1", 2), ("a", "b", 12), ("a", "b|1|2", 3), ("a", "b|1", 23),
+            ("a", "b|-1", 0), ("a", "b", -10), ("a", "|", 0), ("a", "", 0), ("a", "0|", 0),
+        ];
+        Assert.Equal(triples.Length, triples.Select(t => KeyedRandom.Hash64(t.Purpose, t.Key, t.Seed)).Distinct().Count());
+        Assert.Equal(triples.Length, triples.Select(t => KeyedRandom.Create(t.Purpose, t.Key, t.Seed).NextUInt64()).Distinct().Count());
     }
 
     [Fact]

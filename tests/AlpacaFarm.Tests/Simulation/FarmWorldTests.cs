@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Simulation;
@@ -124,11 +126,21 @@ public sealed class FarmWorldTests
     }
 
     [Fact]
-    public void Simulated_humans_are_not_public()
+    public void Simulated_humans_and_gold_are_not_public()
     {
-        var humans = typeof(FarmWorld).Assembly.GetTypes().Single(t => t.Name == "FarmHumans");
-        Assert.False(humans.IsPublic);
-        Assert.Equal(FarmHumans.Vote("List 2 fruits.", "a", "b", 0, 1), FarmHumans.Vote("List 2 fruits.", "a", "b", 0, 1));
+        var assembly = typeof(FarmWorld).Assembly;
+        // What a plugin could call: every method of every type visible outside the assembly (property accessors are data).
+        var callable = assembly.GetExportedTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(method => !method.IsSpecialName).Select(method => (Type: type.Name, method.Name)))
+            .ToList();
+
+        Assert.False(typeof(FarmGold).IsVisible);
+        Assert.False(typeof(FarmGoldBreakdown).IsVisible);
+        Assert.False(assembly.GetTypes().Single(type => type.Name == nameof(FarmHumans)).IsVisible);
+        // The ways in: scoring gold, a human's vote or preference probability, and the measurements built on them.
+        Assert.DoesNotContain(callable, method => Regex.IsMatch(method.Name, "Gold|Human|Vote|BradleyTerry|Analyze|Measure"));
+        Assert.Contains((nameof(FarmWorld), nameof(FarmWorld.Generate)), callable); // the scan sees the public surface
     }
 
     private sealed class MemoryCache : IAnnotationCache
