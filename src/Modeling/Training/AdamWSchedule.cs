@@ -31,9 +31,6 @@ public sealed class AdamWSchedule : IDisposable
 
     public int TotalSteps { get; }
 
-    /// <summary>How often trainers report progress (<see cref="TrainingOptions.ProgressEvery"/>).</summary>
-    internal int ReportEvery => _options.ProgressEvery;
-
     /// <summary>Optimiser steps taken.</summary>
     public int StepsTaken { get; private set; }
 
