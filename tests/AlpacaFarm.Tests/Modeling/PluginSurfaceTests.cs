@@ -18,21 +18,16 @@ public sealed class PluginSurfaceTests : IDisposable
 {
     private static readonly ComputeResources OneThread = new("cpu", 1, 1L << 30);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("alpacafarm-surface-").FullName;
-    private readonly int _threads = torch.get_num_threads();
+    private readonly TorchScratch _scratch = new("alpacafarm-surface-");
 
-    public void Dispose()
-    {
-        torch.set_num_threads(_threads);
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public void A_reward_scorer_opened_from_a_handle_scores_as_the_saved_model_does()
     {
         var tokenizer = TinyWorld.Tokenizer();
         using var model = new RewardModel(TinyWorld.Config(tokenizer), TorchSeeding.Generator("test-init", "scorer", 1));
-        var handle = Checkpoint.SaveRewardModel(model, tokenizer, Path.Combine(_folder, "rm"), "test/1");
+        var handle = Checkpoint.SaveRewardModel(model, tokenizer, _scratch.Path("rm"), "test/1");
         (string, string)[] items = [("What does the cow eat?", "The cow eats grass."), ("List two animals.", "1. cow"), ("What does the cow eat?", "mud")];
 
         using var scorer = RewardScorer.Open(handle, OneThread, batchSize: 2);
@@ -47,9 +42,9 @@ public sealed class PluginSurfaceTests : IDisposable
     public async Task A_saved_policy_comes_back_as_an_IPolicy_of_the_saved_folder_that_decodes_as_the_model_did()
     {
         var tokenizer = TinyWorld.Tokenizer();
-        var (model, _) = TinyWorld.Overfit(tokenizer);
-        using var trained = model;
-        var folder = Path.Combine(_folder, "policy");
+        using var trained = TinyWorld.Model(tokenizer, seed: 2);
+        new SftTrainer(trained, tokenizer, new TrainingOptions(Epochs: 10, BatchSize: 4, LearningRate: 3e-3, Seed: 1)).Train(TinyWorld.Examples);
+        var folder = _scratch.Path("policy");
 
         using var policy = TorchPolicy.Save(trained, tokenizer, folder, "test-method/1", OneThread, name: "test policy");
         var result = await ((IPolicy)policy).GenerateAsync(
@@ -60,6 +55,6 @@ public sealed class PluginSurfaceTests : IDisposable
         var greedy = new Sampler(trained, tokenizer).Generate(
             TinyWorld.Prompts(tokenizer, ["What does the cow eat?", "List two animals."]), ["a", "b"], SamplingOptions.Greedy(12));
         Assert.Equal(greedy.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))), result.Outputs);
-        Assert.Equal("The cow eats grass.", result.Outputs[0]);
+        Assert.All(result.Outputs, output => Assert.NotEqual("", output)); // ten steps teach it words, so the comparison has teeth
     }
 }

@@ -1,4 +1,3 @@
-using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Training;
 
@@ -15,23 +14,12 @@ public sealed class TrainingProgressReporterTests
         progress.Report(new TrainingProgress(3, 10, 0.75, 2e-4, 1500));
         progress.Report(new TrainingProgress(4, 10, double.NaN, double.NaN, 12.5));
 
-        Assert.Equal(2, host.Reports.Count);
-        Assert.Equal(("policy", 3, 10), (host.Reports[0].Stage, host.Reports[0].Step, host.Reports[0].TotalSteps));
+        Assert.Equal(2, host.Progress.Count);
+        Assert.Equal(("policy", 3, 10), (host.Progress[0].Stage, host.Progress[0].Step, host.Progress[0].TotalSteps));
         Assert.Equal(
             new Dictionary<string, double> { ["loss"] = 0.75, ["learning_rate"] = 2e-4, ["tokens_per_second"] = 1500 },
-            host.Reports[0].Metrics);
+            host.Progress[0].Metrics);
         // NaN cannot travel as JSON: a generation stage's missing loss and rate are left out.
-        Assert.Equal(new Dictionary<string, double> { ["tokens_per_second"] = 12.5 }, host.Reports[1].Metrics);
-    }
-
-    private sealed class RecordingReporter : IMethodReporter
-    {
-        public List<MethodProgress> Reports { get; } = [];
-
-        public void Report(MethodProgress progress) => Reports.Add(progress);
-
-        public void Log(MethodLogLevel level, string message)
-        {
-        }
+        Assert.Equal(new Dictionary<string, double> { ["tokens_per_second"] = 12.5 }, host.Progress[1].Metrics);
     }
 }

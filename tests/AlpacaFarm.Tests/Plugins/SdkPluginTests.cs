@@ -6,7 +6,6 @@ using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Abstractions.Randomness;
-using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Data;
 using AlpacaFarm.Modeling.Policies;
@@ -30,35 +29,30 @@ public sealed class SdkPluginTests : IDisposable
     private const long Seed = 7;
     private const int BatchSize = 4;
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("alpacafarm-sdk-plugin-").FullName;
-    private readonly int _threads = torch.get_num_threads();
+    private readonly TorchScratch _scratch = new("alpacafarm-sdk-plugin-");
 
-    public void Dispose()
-    {
-        torch.set_num_threads(_threads);
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task A_plugin_method_trains_a_step_with_the_shared_loop_on_the_hosts_one_torchsharp_and_returns_a_saved_policy()
     {
         var tokenizer = TinyWorld.Tokenizer();
         using var sft = TinyWorld.Model(tokenizer, seed: 5);
-        var sftHandle = Checkpoint.SavePolicy(sft, tokenizer, Path.Combine(_folder, "sft"), "test/1");
+        var sftHandle = Checkpoint.SavePolicy(sft, tokenizer, _scratch.Path("sft"), "test/1");
         using var reward = new RewardModel(TinyWorld.Config(tokenizer), TorchSeeding.Generator("test-init", "sdk-plugin", 1));
-        var rewardHandle = Checkpoint.SaveRewardModel(reward, tokenizer, Path.Combine(_folder, "rm"), "test/1");
+        var rewardHandle = Checkpoint.SaveRewardModel(reward, tokenizer, _scratch.Path("rm"), "test/1");
         // Eight pairs, each example twice: its response is preferred over the next example's (preference 2 puts it second).
         var examples = Enumerable.Range(0, 8).Select(i => TinyWorld.Examples[i % TinyWorld.Examples.Length]).ToArray();
         var rows = examples.Select((e, i) => i % 2 == 0
             ? new LabelledPair(e.Instruction, e.Response, examples[(i + 1) % examples.Length].Response, 1, "test", 0, 0)
             : new LabelledPair(e.Instruction, examples[(i + 1) % examples.Length].Response, e.Response, 2, "test", 0, 0)).ToList();
-        PreferencePairs.Write(Path.Combine(_folder, "pairs"), rows, "test");
-        var pairsHandle = ArtifactHandle.ForFolder(ArtifactKind.PreferenceData, Path.Combine(_folder, "pairs"), PreferencePairs.CodeVersion);
+        PreferencePairs.Write(_scratch.Path("pairs"), rows, "test");
+        var pairsHandle = ArtifactHandle.ForFolder(ArtifactKind.PreferenceData, _scratch.Path("pairs"), PreferencePairs.CodeVersion);
 
-        var catalog = PluginCatalog.Load([TestPluginFolders.Of("test-sdk")], builtInFolder: Path.Combine(_folder, "no-built-ins"));
+        var catalog = PluginCatalog.Load([TestPluginFolders.Of("test-sdk")], builtInFolder: _scratch.Path("no-built-ins"));
         var method = catalog.CreateMethod("test-sdk-sft");
         var reporter = new RecordingReporter();
-        var work = Path.Combine(_folder, "work");
+        var work = _scratch.Path("work");
         var spec = new MethodRunSpec("sdk-run", sftHandle, rewardHandle, pairsHandle, new DataSplits([], [], []),
             new ComputeResources("cpu", 1, 1L << 30), method.Descriptor.DefaultHyperparameters, Seed, work);
 
@@ -116,17 +110,6 @@ public sealed class SdkPluginTests : IDisposable
 
     private static string FileHash(ArtifactHandle handle, string file) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(handle.Path, file))));
-
-    private sealed class RecordingReporter : IMethodReporter
-    {
-        public List<MethodProgress> Progress { get; } = [];
-
-        public List<string> Logs { get; } = [];
-
-        public void Report(MethodProgress progress) => Progress.Add(progress);
-
-        public void Log(MethodLogLevel level, string message) => Logs.Add(message);
-    }
 
     // The method asks for no labels beyond the shared pairs.
     private sealed class NoLabels : IPreferenceService
