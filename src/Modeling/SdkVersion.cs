@@ -8,10 +8,16 @@ namespace AlpacaFarm.Modeling;
 /// </summary>
 public static class SdkVersion
 {
+    /// <summary>Bumped when the public surface changes incompatibly: plugins built for another major are refused.</summary>
     public const int Major = 1;
+
+    /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
     public const int Minor = 0;
+
+    /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;
 
+    /// <summary>MAJOR.MINOR.PATCH.</summary>
     public static string Current => $"{Major}.{Minor}.{Patch}";
 
     /// <summary>Null when a plugin built against <paramref name="declared"/> can run here, else why not.</summary>

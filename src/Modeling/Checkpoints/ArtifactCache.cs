@@ -14,6 +14,7 @@ public sealed record ArtifactKey(string WorldVersion, string Split, string Confi
     /// <summary>Lowercase hex SHA-256 of the key's JSON (fields in declaration order).</summary>
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())));
 
+    /// <summary>The key's JSON, as stored in <see cref="ArtifactCache.KeyFile"/>.</summary>
     public string ToJson() => JsonSerializer.Serialize(this);
 }
 
@@ -28,6 +29,7 @@ public sealed class ArtifactCache(string root)
     /// <summary>The key file every cached folder holds (part of its content hash).</summary>
     public const string KeyFile = "artifact-key.json";
 
+    /// <summary>The cache's folder (absolute).</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>The folder an artifact of this kind and key lives in (whether or not it exists).</summary>

@@ -15,7 +15,10 @@ namespace AlpacaFarm.Modeling.Checkpoints;
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The manifest: format, kind, code version and transformer config.</summary>
     public const string ConfigFile = "config.json";
+
+    /// <summary>The weights, in TorchSharp's <c>module.save</c> format.</summary>
     public const string WeightsFile = "weights.bin";
     private const string Format = "alpacafarm-checkpoint/1";
 
@@ -26,9 +29,11 @@ public static class Checkpoint
         [property: JsonPropertyName("codeVersion")] string CodeVersion,
         [property: JsonPropertyName("model")] TransformerConfig Model);
 
+    /// <summary>Saves a policy into <paramref name="folder"/> and returns its handle; <paramref name="codeVersion"/> names the code that trained it.</summary>
     public static ArtifactHandle SavePolicy(CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion) =>
         Save(model, model.Config, ArtifactKind.Policy, tokenizer, folder, codeVersion);
 
+    /// <summary>Saves a reward model into <paramref name="folder"/> and returns its handle; <paramref name="codeVersion"/> names the code that trained it.</summary>
     public static ArtifactHandle SaveRewardModel(RewardModel model, ITokenizer tokenizer, string folder, string codeVersion) =>
         Save(model, model.Config, ArtifactKind.RewardModel, tokenizer, folder, codeVersion);
 

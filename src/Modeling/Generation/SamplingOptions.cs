@@ -16,6 +16,7 @@ public sealed record SamplingOptions(
     public static SamplingOptions From(DecodingOptions options, int batchSize = 16) =>
         new(options.Temperature, options.TopP, options.MaxNewTokens, options.Seed, batchSize);
 
+    /// <summary>Always the most likely next token (temperature 0), up to <paramref name="maxNewTokens"/>.</summary>
     public static SamplingOptions Greedy(int maxNewTokens, int batchSize = 16) => new(0, 1, maxNewTokens, 0, batchSize);
 
     /// <summary>Null when usable, else why not.</summary>

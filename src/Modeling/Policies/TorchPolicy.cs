@@ -43,10 +43,22 @@ public sealed class TorchPolicy : IPolicy, IDisposable
         return new TorchPolicy(name ?? $"torch policy {Path.GetFileName(handle.Path)}", handle, model, tokenizer, compute, batchSize);
     }
 
+    /// <summary>
+    /// Saves a trained policy into <paramref name="folder"/> (<see cref="Checkpoint.SavePolicy"/>) and opens what was
+    /// saved, so the returned policy is exactly the folder's content and its handle its one dependency. The caller keeps
+    /// (and disposes) <paramref name="model"/>; <paramref name="codeVersion"/> names the code that trained it.
+    /// </summary>
+    public static TorchPolicy Save(
+        CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion, ComputeResources compute, string? name = null, int batchSize = 16) =>
+        Open(Checkpoint.SavePolicy(model, tokenizer, folder, codeVersion), compute, name, batchSize);
+
+    /// <summary>How listings and provenance name this policy.</summary>
     public string Name { get; }
 
+    /// <summary>The policy checkpoint it generates from.</summary>
     public IReadOnlyList<ArtifactHandle> Dependencies { get; }
 
+    /// <summary>One output per prompt (an instruction), sampled with the request's decoding options.</summary>
     public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -64,5 +76,6 @@ public sealed class TorchPolicy : IPolicy, IDisposable
         return Task.FromResult(new GenerationResult(outputs));
     }
 
+    /// <summary>Frees the model's tensors.</summary>
     public void Dispose() => _model.Dispose();
 }

@@ -8,9 +8,16 @@ namespace AlpacaFarm.Modeling.Runtime;
 /// <param name="SystemLibStdCxx">The system libstdc++ the need is checked against.</param>
 public sealed record NativePatchStatus(string State, string? Library, string? SystemLibStdCxx)
 {
+    /// <summary>The loaded library's GLIBCXX_3.4.32 need is marked weak.</summary>
     public const string Applied = "applied";
+
+    /// <summary>The library needs nothing the system lacks.</summary>
     public const string NotNeeded = "not needed";
+
+    /// <summary>The library was not found, or still needs a version the system lacks.</summary>
     public const string NotApplied = "not applied";
+
+    /// <summary>Not Linux: there is no ELF library to patch.</summary>
     public const string NotApplicable = "not applicable";
 
     /// <summary>Inspects the library mapped into this process (or next to the application) and the system libstdc++.</summary>

@@ -42,5 +42,6 @@ public static class LogProbs
         return OfResponses(model, batch).sum(1).cpu().data<float>().ToArray();
     }
 
-    internal static Device ModelDevice(nn.Module module) => module.parameters().First().device;
+    /// <summary>The device a module's parameters live on: where its batches must be built.</summary>
+    public static Device ModelDevice(nn.Module module) => module.parameters().First().device;
 }

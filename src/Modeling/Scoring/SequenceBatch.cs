@@ -8,6 +8,14 @@ namespace AlpacaFarm.Modeling.Scoring;
 /// response right-padded to the longest response, so that every response starts at column <see cref="PromptWidth"/>.
 /// SFT, log-probabilities and reward models all read this layout. Tensors belong to the caller's dispose scope.
 /// </summary>
+/// <param name="InputIds">[batch, prompt width + response width] token ids, <c>PadId</c> where masked.</param>
+/// <param name="AttentionMask">[batch, width] true at real tokens.</param>
+/// <param name="Positions">[batch, width] each token's position within its own sequence (padding does not count).</param>
+/// <param name="ResponseIds">[batch, response width] the response ids alone, right-padded.</param>
+/// <param name="ResponseMask">[batch, response width] true at real response tokens.</param>
+/// <param name="LastIndex">[batch] column of each sequence's last real token (its end-of-sequence when it has one).</param>
+/// <param name="PromptWidth">Column where every response starts.</param>
+/// <param name="RealTokens">Non-padding tokens in the batch, prompts included.</param>
 public sealed record SequenceBatch(
     Tensor InputIds,
     Tensor AttentionMask,

@@ -9,9 +9,16 @@ public interface ITokenizer
     /// <summary>Number of ids, special ones included: every id is in [0, VocabularySize).</summary>
     int VocabularySize { get; }
 
+    /// <summary>Fills batches past the end of shorter sequences; never attended to.</summary>
     int PadId { get; }
+
+    /// <summary>Begins every sequence in <see cref="PromptFormat"/>.</summary>
     int BosId { get; }
+
+    /// <summary>Ends every response: generation stops at it.</summary>
     int EosId { get; }
+
+    /// <summary>Stands for a token outside the vocabulary.</summary>
     int UnkId { get; }
 
     /// <summary>Marks the start of the instruction in <see cref="PromptFormat"/>.</summary>

@@ -36,12 +36,25 @@ public sealed partial class WordTokenizer : ITokenizer
         for (var i = Specials.Length; i < _tokens.Length; i++) _ids[_tokens[i]] = i;
     }
 
+    /// <inheritdoc/>
     public int VocabularySize => _tokens.Length;
+
+    /// <inheritdoc/>
     public int PadId => 0;
+
+    /// <inheritdoc/>
     public int BosId => 1;
+
+    /// <inheritdoc/>
     public int EosId => 2;
+
+    /// <inheritdoc/>
     public int UnkId => 3;
+
+    /// <inheritdoc/>
     public int InstructionId => 4;
+
+    /// <inheritdoc/>
     public int ResponseId => 5;
 
     /// <summary>The vocabulary without special tokens, in id order.</summary>
@@ -68,13 +81,16 @@ public sealed partial class WordTokenizer : ITokenizer
         return text.ToString();
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text) =>
         Split(text).Select(token => _ids.TryGetValue(token, out var id) ? id : UnkId).ToArray();
 
+    /// <inheritdoc/>
     public string Decode(IEnumerable<int> ids) =>
         Join(ids.Where(id => id == UnkId || id >= Specials.Length).Select(id =>
             id >= 0 && id < _tokens.Length ? _tokens[id] : throw new ArgumentOutOfRangeException(nameof(ids), $"id {id} is outside the vocabulary")));
 
+    /// <inheritdoc/>
     public void Save(string folder) =>
         File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(new VocabFile(Format, Specials, [.. Words]), JsonOptions));
 

@@ -15,6 +15,7 @@ public sealed class AdamWSchedule : IDisposable
     private readonly TrainingOptions _options;
     private readonly int _warmup;
 
+    /// <summary>An optimiser over <paramref name="module"/>'s trainable parameters for a run of <paramref name="totalSteps"/> steps.</summary>
     public AdamWSchedule(nn.Module module, TrainingOptions options, int totalSteps)
     {
         if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
@@ -29,10 +30,8 @@ public sealed class AdamWSchedule : IDisposable
         ], lr: options.LearningRate);
     }
 
+    /// <summary>Steps the schedule spans (at least 1): the cosine reaches its floor at the last.</summary>
     public int TotalSteps { get; }
-
-    /// <summary>How often trainers report progress (<see cref="TrainingOptions.ProgressEvery"/>).</summary>
-    internal int ReportEvery => _options.ProgressEvery;
 
     /// <summary>Optimiser steps taken.</summary>
     public int StepsTaken { get; private set; }
@@ -50,6 +49,7 @@ public sealed class AdamWSchedule : IDisposable
         return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 
+    /// <summary>Clears the parameters' gradients before a step's backward pass.</summary>
     public void ZeroGrad() => _optimizer.zero_grad();
 
     /// <summary>Clips gradients, sets this step's learning rate and updates the parameters; returns the gradient norm before clipping.</summary>
@@ -65,5 +65,6 @@ public sealed class AdamWSchedule : IDisposable
         return norm;
     }
 
+    /// <summary>Frees the optimiser's state.</summary>
     public void Dispose() => _optimizer.Dispose();
 }

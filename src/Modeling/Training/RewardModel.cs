@@ -33,6 +33,7 @@ public sealed class RewardModel : nn.Module
     /// </summary>
     public const float InitialLikelihoodWeight = 3;
 
+    /// <summary>A reward model of <paramref name="config"/>'s shape, initialised from <paramref name="init"/>.</summary>
     public RewardModel(TransformerConfig config, Generator init) : base(nameof(RewardModel))
     {
         backbone = new CausalTransformer(config, init);
@@ -44,8 +45,10 @@ public sealed class RewardModel : nn.Module
         score_head.bias!.zero_();
     }
 
+    /// <summary>The backbone's shape.</summary>
     public TransformerConfig Config => backbone.Config;
 
+    /// <summary>The transformer under both readouts (its language-model head gives the likelihood term).</summary>
     public CausalTransformer Backbone => backbone;
 
     /// <summary>Starts from another model's weights (e.g. the SFT policy, as AlpacaFarm does); the shapes must match.</summary>

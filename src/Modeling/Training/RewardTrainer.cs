@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using TorchSharp;
@@ -24,38 +23,12 @@ public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, Train
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("reward training needs at least one pair", nameof(train));
-        var totalSteps = options.TotalSteps(train.Count);
         var device = LogProbs.ModelDevice(model);
-        using var schedule = new AdamWSchedule(model, options, totalSteps);
-        var losses = new List<double>(totalSteps);
-        var clock = Stopwatch.StartNew();
-        long tokens = 0;
-        var precision = model.Backbone.Precision;
-        model.Backbone.Precision = options.Precision;
-        model.train();
-        try
+        var result = TrainingLoop.Run(model, options, train.Count, "reward-order", indices =>
         {
-            foreach (var indices in Examples.Batches(train.Count, options, "reward-order", totalSteps))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var batch = PairBatch([.. indices.Select(i => train[i])], device);
-                var rate = schedule.LearningRate;
-                schedule.ZeroGrad();
-                var loss = Loss(model.Score(batch), indices.Length);
-                loss.backward();
-                schedule.Step();
-                losses.Add(loss.item<float>());
-                tokens += batch.RealTokens;
-                SftTrainer.Report(progress, schedule, losses, rate, tokens, clock);
-            }
-        }
-        finally
-        {
-            model.Backbone.Precision = precision;
-        }
-        model.eval();
-        var result = new TrainingResult(losses, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+            var batch = PairBatch([.. indices.Select(i => train[i])], device);
+            return new StepLoss(Loss(model.Score(batch), indices.Length), batch.RealTokens);
+        }, progress, cancellationToken);
         return new RewardTrainingResult(result, heldOut.Count == 0 ? double.NaN : Accuracy(heldOut));
     }
 

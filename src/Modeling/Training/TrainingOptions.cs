@@ -67,5 +67,6 @@ public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, dou
 /// <param name="TokensPerSecond">Real tokens processed per second over the run.</param>
 public sealed record TrainingResult(IReadOnlyList<double> Losses, double TokensPerSecond)
 {
+    /// <summary>Steps taken.</summary>
     public int Steps => Losses.Count;
 }

@@ -36,6 +36,7 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         Initialize(init);
     }
 
+    /// <summary>The shape this model was built with (saved as its checkpoint's config).</summary>
     public TransformerConfig Config { get; }
 
     /// <summary>

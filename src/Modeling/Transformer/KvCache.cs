@@ -96,6 +96,7 @@ public sealed class KvCache : IDisposable
         }
     }
 
+    /// <summary>Frees the cached keys and values.</summary>
     public void Dispose()
     {
         for (var i = 0; i < _layers.Length; i++)

@@ -44,6 +44,7 @@ public sealed record TransformerConfig(
     /// <summary>Canonical JSON (camelCase, fixed property order): also part of artifact cache keys.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
     public static TransformerConfig FromJson(string json) =>
         (JsonSerializer.Deserialize<TransformerConfig>(json, Json) ?? throw new InvalidDataException("empty transformer config")).Validated();
 

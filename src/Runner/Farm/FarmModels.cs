@@ -9,6 +9,7 @@ using AlpacaFarm.Evaluation.Annotators;
 using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Data;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
@@ -83,7 +84,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         var labelling = $"{PairSampling};pool={pool.ConfigurationHash};p={LabelNoise.Training.FlipProbability};sft={sft.Handle.ContentSha256}";
         // The SFT hash stands for everything upstream; the reward options are not part of it, so tuning them reuses the data.
         var key = new ArtifactKey(FarmWorld.WorldVersion, $"preference/{recipe.Sizes.Preference}",
-            $"{labelling};tokens={PairTokens};batch={recipe.GenerationBatch}", seed, PreferenceDataset.CodeVersion);
+            $"{labelling};tokens={PairTokens};batch={recipe.GenerationBatch}", seed, PreferencePairs.CodeVersion);
         return Build(ArtifactKind.PreferenceData, key, folder =>
         {
             var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed).Preference.Select(item => item.Instruction).ToList();
@@ -92,7 +93,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             progress?.Report(new TrainingStage("labelling pairs (training pool, 25% flips)", 0, pairs.Count));
             var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed, noise: LabelNoise.Training);
             var rows = PreferenceDataset.LabelAsync(pairs, service, cancellationToken).GetAwaiter().GetResult();
-            PreferenceDataset.Write(folder, rows, labelling);
+            PreferencePairs.Write(folder, rows, labelling);
             return new Dictionary<string, double> { ["pairs"] = rows.Count, ["annotator_calls"] = service.AnnotatorCalls };
         });
     }
@@ -132,7 +133,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         return Build(ArtifactKind.RewardModel, key, folder =>
         {
             TorchDevice.Apply(compute);
-            var (train, heldOut) = SplitByInstruction(PreferenceDataset.Read(data.Handle), recipe, seed);
+            var (train, heldOut) = SplitByInstruction(PreferencePairs.Read(data.Handle), recipe, seed);
             var (policy, tokenizer) = Checkpoint.LoadPolicy(sft.Handle);
             using var backbone = policy;
             using var model = new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed));

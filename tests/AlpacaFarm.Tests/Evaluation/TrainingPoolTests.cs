@@ -5,6 +5,7 @@ using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Runner.Evaluation;
+using AlpacaFarm.Modeling.Data;
 
 namespace AlpacaFarm.Tests.Evaluation;
 
@@ -110,7 +111,7 @@ public sealed class TrainingPoolTests : IDisposable
 
         Assert.Equal(first, second);
         Assert.NotEqual(first.Path, other.Path);
-        var rows = PreferenceDataset.Read(first);
+        var rows = PreferencePairs.Read(first);
         Assert.Equal(300, rows.Count);
         Assert.Equal(pairs[7].Output2, rows[7].Output2);
         Assert.All(rows, row => Assert.Contains(row.Preference, new[] { 1.0, 2.0 }));
@@ -131,7 +132,7 @@ public sealed class TrainingPoolTests : IDisposable
 
         Assert.Equal("1 of 20 pairs could not be labelled; run again to retry them", error.Message);
         Assert.Equal(1, retry.AnnotatorCalls);
-        Assert.Equal(20, PreferenceDataset.Read(handle).Count);
+        Assert.Equal(20, PreferencePairs.Read(handle).Count);
     }
 
     private PoolPreferenceService Service(long seed, LabelNoise? noise = null) =>
