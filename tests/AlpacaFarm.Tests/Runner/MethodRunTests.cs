@@ -56,6 +56,12 @@ public sealed class MethodRunTests(TinyFarmHome home) : IClassFixture<TinyFarmHo
 
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Equal((MethodRunStatus.Succeeded, 3, "test-labels-tiny-s0"), (first.Status, first.LabelsUsed, first.RowName));
+        using (var store = home.Open())
+        {
+            var artifact = Assert.Single(store.MethodRunArtifacts(first.Id));
+            var sft = store.FindSubmission(first.BoardId!, "sft-tiny-s0")!.Provenance.FileSha256;
+            Assert.Equal((0, "policy at step 0", "Policy", sft), (artifact.Step, artifact.Label, artifact.Kind, artifact.ContentSha256));
+        }
         var row = JsonDocument.Parse(again.Out).RootElement.GetProperty("rows")[1];
         Assert.True(row.GetProperty("reused").GetBoolean());
         Assert.Equal(runs.Count, home.Runs().Count); // nothing ran

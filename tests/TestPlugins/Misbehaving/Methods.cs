@@ -31,12 +31,13 @@ public sealed class OverBudgetMethod() : TestMethod("test-over-budget", "Asks fo
         [.. Enumerable.Range(0, count).Select(i => new PreferenceQuery(context.Spec.Splits.Preference[i % context.Spec.Splits.Preference.Count], "Yes.", $"No {i}."))];
 }
 
-/// <summary>Asks for 3 labels and returns a policy that echoes: a run that succeeds and used labels.</summary>
+/// <summary>Asks for 3 labels, reports the SFT policy as its step-0 artifact and returns a policy that echoes: a run that succeeds.</summary>
 public sealed class LabelsMethod() : TestMethod("test-labels", "Asks for 3 labels.")
 {
     public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
     {
         await context.Preferences.AnnotateAsync(OverBudgetMethod.Queries(context, 3), cancellationToken);
+        context.Reporter.ReportArtifact(new MethodArtifact(context.Spec.SftPolicy, 0, "policy at step 0"));
         return new EchoPolicy();
     }
 }
