@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
@@ -90,25 +89,9 @@ public sealed class ConcurrentEvaluationTests : IDisposable
     }
 
     // One greedy LLM judge; the held first answers wait for the other process's start-up, hence the long timeout.
-    private string WritePool(LoopbackChatServer server)
-    {
-        var path = Path.Combine(_home, "pool.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            name = "loopback",
-            members = new[]
-            {
-                new
-                {
-                    id = "loopback_1", endpoint = new { kind = "openai-compatible", url = server.OpenAiBaseUrl, apiKeyVariable = JudgeFixtures.KeyVariable },
-                    model = "loopback-model", temperature = 0.0, maxTokens = 60, batchSize = 8, promptFamily = "pairwise", persona = (string?)null,
-                    parser = "regex", inContextExamples = 0, pricePerMillionInputTokens = 1.0, pricePerMillionOutputTokens = 2.0,
-                    timeoutSeconds = 300.0, maxRetries = 3, maxConcurrency = 4, retryBaseSeconds = 0.001,
-                },
-            },
-        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
-        return path;
-    }
+    private string WritePool(LoopbackChatServer server) =>
+        JudgeFixtures.WritePool(Path.Combine(_home, "pool.json"),
+            JudgeFixtures.Config(server, batch: 8, timeoutSeconds: 300, retries: 3, examples: 0) with { Id = "loopback_1", Temperature = 0, MaxTokens = 60 });
 
     private static long Scalar(SqliteConnection connection, string sql)
     {

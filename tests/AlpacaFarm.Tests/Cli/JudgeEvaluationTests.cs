@@ -68,25 +68,12 @@ public sealed class JudgeEvaluationTests : IDisposable
         return (result, path);
     }
 
-    private string WritePool(LoopbackChatServer server, string keyVariable)
-    {
-        var path = Path.Combine(_folder, $"pool-{server.Port}-{keyVariable}.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            name = "loopback",
-            members = new[]
+    private string WritePool(LoopbackChatServer server, string keyVariable) =>
+        JudgeFixtures.WritePool(Path.Combine(_folder, $"pool-{server.Port}-{keyVariable}.json"),
+            JudgeFixtures.Config(server, batch: 4, timeoutSeconds: 2, retries: 10) with
             {
-                new
-                {
-                    id = "loopback_1", endpoint = new { kind = "openai-compatible", url = server.OpenAiBaseUrl, apiKeyVariable = keyVariable },
-                    model = "loopback-model", temperature = 1.0, maxTokens = 60, batchSize = 4, promptFamily = "pairwise", persona = (string?)null,
-                    parser = "regex", inContextExamples = 2, pricePerMillionInputTokens = 1.0, pricePerMillionOutputTokens = 2.0,
-                    timeoutSeconds = 2.0, maxRetries = 10, maxConcurrency = 4, retryBaseSeconds = 0.001,
-                },
-            },
-        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
-        return path;
-    }
+                Id = "loopback_1", Endpoint = new(JudgeFixtures.Config(server).Endpoint.Kind, server.OpenAiBaseUrl, keyVariable), MaxTokens = 60,
+            });
 
     private static List<double?> Preferences((CliResult Result, string Home) run)
     {

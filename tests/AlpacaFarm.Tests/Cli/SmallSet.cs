@@ -49,23 +49,10 @@ public sealed class SmallSet : IDisposable
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
     /// <summary>A pool file of one LLM judge at <paramref name="server"/>, keyed by <see cref="JudgeFixtures.KeyVariable"/>.</summary>
-    public string Pool(LoopbackChatServer server, int maxRetries = 1)
-    {
-        var path = Path.Combine(Folder, $"pool-{server.Port}.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            name = "loopback",
-            members = new[]
+    public string Pool(LoopbackChatServer server, int maxRetries = 1) =>
+        JudgeFixtures.WritePool(Path.Combine(Folder, $"pool-{server.Port}.json"),
+            JudgeFixtures.Config(server, timeoutSeconds: 30, retries: maxRetries, examples: 0) with
             {
-                new
-                {
-                    id = "loopback_1", endpoint = new { kind = "openai-compatible", url = server.OpenAiBaseUrl, apiKeyVariable = JudgeFixtures.KeyVariable },
-                    model = "loopback-model", temperature = 0.0, maxTokens = 60, batchSize = 1, promptFamily = "pairwise", persona = (string?)null,
-                    parser = "regex", inContextExamples = 0, pricePerMillionInputTokens = 0.0, pricePerMillionOutputTokens = 0.0,
-                    timeoutSeconds = 30.0, maxRetries, maxConcurrency = 2, retryBaseSeconds = 0.001,
-                },
-            },
-        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
-        return path;
-    }
+                Id = "loopback_1", Temperature = 0, MaxTokens = 60, PricePerMillionInputTokens = 0, PricePerMillionOutputTokens = 0, MaxConcurrency = 2,
+            });
 }

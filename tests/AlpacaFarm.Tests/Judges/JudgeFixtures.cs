@@ -31,6 +31,14 @@ public static class JudgeFixtures
         MaxConcurrency: 4,
         RetryBaseSeconds: 0.001);
 
+    /// <summary>Writes a pool file of <paramref name="members"/> as a user would (camelCase JSON, named "loopback"); returns the path.</summary>
+    public static string WritePool(string path, params JudgeConfig[] members)
+    {
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(new { name = "loopback", members },
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
+        return path;
+    }
+
     public static LlmJudge Judge(JudgeConfig config) =>
         new(config, ChatClientFactory.Create(config, name => name == KeyVariable ? Key : null));
 
