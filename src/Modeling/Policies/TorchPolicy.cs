@@ -62,18 +62,32 @@ public sealed class TorchPolicy : IPolicy, IDisposable
     public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        TorchDevice.Apply(_compute);
-        var prompts = request.Prompts.Select(p => (IReadOnlyList<int>)PromptFormat.Prompt(_tokenizer, p)).ToArray();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var keys = request.Prompts.Select(p =>
         {
             var n = seen.GetValueOrDefault(p);
             seen[p] = n + 1;
-            return n == 0 ? p : $"{p}#{n}";
+            return SampleKey(p, n);
         }).ToArray();
-        var generated = new Sampler(_model, _tokenizer).Generate(prompts, keys, SamplingOptions.From(request.Options, _batchSize), cancellationToken);
-        var outputs = generated.Select(ids => _tokenizer.Decode(PromptFormat.UntilEos(_tokenizer, ids))).ToArray();
-        return Task.FromResult(new GenerationResult(outputs));
+        return Task.FromResult(new GenerationResult(Sample(request.Prompts, keys, request.Options, cancellationToken)));
+    }
+
+    /// <summary>
+    /// The sampling key of a prompt's <paramref name="draw"/>-th sample (0-based): the prompt itself, then "prompt#k". A
+    /// sample depends on its key and seed, not on the other prompts of its request.
+    /// </summary>
+    public static string SampleKey(string prompt, int draw) => draw == 0 ? prompt : $"{prompt}#{draw}";
+
+    /// <summary>One output per prompt, each drawn under the given key (see <see cref="SampleKey"/>).</summary>
+    public IReadOnlyList<string> Sample(IReadOnlyList<string> prompts, IReadOnlyList<string> keys, DecodingOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count != prompts.Count) throw new ArgumentException("one key per prompt", nameof(keys));
+        TorchDevice.Apply(_compute);
+        var tokens = prompts.Select(p => (IReadOnlyList<int>)PromptFormat.Prompt(_tokenizer, p)).ToArray();
+        var generated = new Sampler(_model, _tokenizer).Generate(tokens, [.. keys], SamplingOptions.From(options, _batchSize), cancellationToken);
+        return generated.Select(ids => _tokenizer.Decode(PromptFormat.UntilEos(_tokenizer, ids))).ToArray();
     }
 
     /// <summary>Frees the model's tensors.</summary>

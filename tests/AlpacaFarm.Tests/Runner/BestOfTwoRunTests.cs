@@ -49,3 +49,22 @@ public sealed class BestOfTwoRunTests(TinyFarmHome home) : IClassFixture<TinyFar
         Assert.Equal(instructions.Count, JsonDocument.Parse(compare.Out).RootElement.GetProperty("pairs").GetInt32());
     }
 }
+
+/// <summary>The built-in Best-of-n through the runner: a verified row whose policy names its candidates' decoding.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class BestOfNRunTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
+{
+    [Fact]
+    public async Task Built_in_best_of_n_stores_a_verified_row_with_its_candidate_decoding()
+    {
+        var result = await home.Run("--methods", "best-of-n", "--set", "best-of-n.n=3", "--set", "best-of-n.max_new_tokens=48");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var store = home.Open();
+        var run = store.MethodRuns().First(r => r.Method == "best-of-n");
+        var row = store.FindSubmission(run.BoardId!, run.RowName!)!;
+        Assert.StartsWith("best-of-n-tiny-s0-h", row.Name);
+        Assert.Equal(("verified", "3", "48"), (row.Provenance.Mode, row.Provenance.Hyperparameters["n"], row.Provenance.Hyperparameters["max_new_tokens"]));
+        Assert.Equal("best-of-3 over sft (candidates at temperature 1, top-p 0.9, at most 48 new tokens)", row.Provenance.Run!["policy"]);
+    }
+}
