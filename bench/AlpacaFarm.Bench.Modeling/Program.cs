@@ -16,10 +16,14 @@ using static TorchSharp.torch;
 // Modeling throughput on this machine, one table; every number sits beside its reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon] [--steps N]
 //          [--policy DIR --reward DIR]   (Best-of-16 with trained checkpoints, e.g. the home's artifacts/policy/… and rewardmodel/…)
+//          --only nested --policy DIR --reward DIR --out DIR [--keep 1,4,16,64]
+//                                         (one nested Best-of-n run over eval-805 at AlpacaFarm's candidate decoding, n = the largest k;
+//                                          writes best-of-K.json per k for `alpacafarm evaluate --reference farm --outputs`)
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
-string? policyDir = null, rewardDir = null;
+string? policyDir = null, rewardDir = null, outDir = null;
+int[] keep = [1, 4, 16, 64];
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,6 +33,8 @@ for (var i = 0; i < args.Length; i++)
         case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--policy": policyDir = args[++i]; break;
         case "--reward": rewardDir = args[++i]; break;
+        case "--out": outDir = args[++i]; break;
+        case "--keep": keep = [.. args[++i].Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture))]; break;
         default: throw new ArgumentException($"unknown argument '{args[i]}'");
     }
 }
@@ -98,6 +104,15 @@ if (only.Contains("bon"))
     var bf16 = Bench.BestOfN(config, tokenizer, policyDir, rewardDir, n: 16, batch: 256, MatmulPrecision.Bf16Mixed);
     rows.Add(("Best-of-16, bf16 inference (opt-in)", $"{bf16.Total:F1} s",
         $"generate {bf16.Generate:F1} s + score {bf16.Score:F1} s; {bf16.Total / fp32.Total:F2}× fp32 time (samples differ from fp32's)"));
+}
+
+if (only.Contains("nested"))
+{
+    if (policyDir is null || rewardDir is null || outDir is null) throw new ArgumentException("--only nested needs --policy, --reward and --out");
+    var (seconds, meanScores) = Bench.NestedBestOfN(policyDir, rewardDir, outDir, keep, threads);
+    foreach (var k in keep.Order())
+        rows.Add(($"nested Best-of-{k} over eval-805 (one run of n = {keep.Max()})", $"{meanScores[k]:F4}", $"mean proxy score; outputs {Path.Combine(outDir, $"best-of-{k}.json")}"));
+    rows.Add(($"nested Best-of-{keep.Max()} run", $"{seconds:F1} s", "generate and score every draw"));
 }
 
 if (rows.Count == 0) return;
@@ -312,6 +327,33 @@ internal static class Bench
         var seconds = total.Elapsed.TotalSeconds;
         if (best.Length != instructions.Length) throw new InvalidOperationException("one best output per instruction");
         return (seconds, generate, seconds - generate, best);
+    }
+
+    /// <summary>
+    /// One nested Best-of-n run over eval-805 (n = the largest k) at AlpacaFarm's candidate decoding (temperature 1.0,
+    /// top-p 0.9, 300 new tokens, seed 0) through the SDK's routine; writes the best-of-k outputs in AlpacaEval's format.
+    /// </summary>
+    public static (double Seconds, Dictionary<int, double> MeanScores) NestedBestOfN(string policyDir, string rewardDir, string outDir, int[] keep, int threads)
+    {
+        var compute = new AlpacaFarm.Abstractions.Compute.ComputeResources("cpu", threads, long.MaxValue);
+        using var policy = AlpacaFarm.Modeling.Policies.TorchPolicy.Open(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench"), compute, "sft", 64);
+        using var scorer = RewardScorer.Open(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"), compute, 64);
+        var set = FarmEvalSet.Load();
+        var instructions = set.Items.Select(item => item.Instruction).ToList();
+        var clock = Stopwatch.StartNew();
+        var result = AlpacaFarm.Modeling.Selection.BestOfN.Select(policy, scorer, instructions, keep.Max(), new DecodingOptions(1.0, 0.9, 300, 0),
+            keepFirst: keep);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Directory.CreateDirectory(outDir);
+        var means = new Dictionary<int, double>();
+        foreach (var k in keep)
+        {
+            var outputs = result.BestOfFirst[k];
+            File.WriteAllText(Path.Combine(outDir, $"best-of-{k}.json"), System.Text.Json.JsonSerializer.Serialize(
+                set.Items.Select((item, i) => new { instruction = item.Instruction, output = outputs[i], generator = $"nested-best-of-{k}", dataset = item.Dataset })));
+            means[k] = Enumerable.Range(0, instructions.Count).Average(i => result.Scores[i][result.BestDraw(i, k)]);
+        }
+        return (seconds, means);
     }
 
     public static double Seconds(Action action)

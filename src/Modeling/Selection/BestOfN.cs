@@ -9,7 +9,9 @@ namespace AlpacaFarm.Modeling.Selection;
 /// <param name="Best">The highest-scoring candidate of each prompt (the earliest draw on a tie).</param>
 /// <param name="BestScores">Its proxy score.</param>
 /// <param name="Scores">Per prompt, the proxy score of draw 0, 1, … n − 1, in draw order.</param>
-public sealed record BestOfNResult(IReadOnlyList<string> Best, IReadOnlyList<float> BestScores, IReadOnlyList<float[]> Scores)
+/// <param name="BestOfFirst">For each k asked for, per prompt, the best of the first k draws' text: Best-of-k from the same run.</param>
+public sealed record BestOfNResult(IReadOnlyList<string> Best, IReadOnlyList<float> BestScores, IReadOnlyList<float[]> Scores,
+    IReadOnlyDictionary<int, string[]> BestOfFirst)
 {
     /// <summary>Which draw is the best of the first <paramref name="k"/> of prompt <paramref name="prompt"/> (the earliest on a tie).</summary>
     public int BestDraw(int prompt, int k)
@@ -34,8 +36,10 @@ public static class BestOfN
 {
     /// <param name="decoding">The candidates' decoding (temperature, top-p, new-token cap) and seed.</param>
     /// <param name="promptBatch">Prompts per round; part of what makes draws reproducible (padding changes float rounding).</param>
+    /// <param name="keepFirst">Values of k (at most n) whose best-of-the-first-k texts to keep as well, for over-optimisation sweeps.</param>
     public static BestOfNResult Select(TorchPolicy policy, RewardScorer scorer, IReadOnlyList<string> prompts, int n, DecodingOptions decoding,
-        int promptBatch = 256, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        int promptBatch = 256, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyList<int>? keepFirst = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(scorer);
@@ -46,6 +50,9 @@ public static class BestOfN
         var best = new string[prompts.Count];
         var bestScores = new float[prompts.Count];
         var scores = prompts.Select(_ => new float[n]).ToArray();
+        if (keepFirst is not null && keepFirst.Any(k => k < 1 || k > n))
+            throw new ArgumentOutOfRangeException(nameof(keepFirst), $"every k must be in [1, {n}]");
+        var kept = (keepFirst ?? []).Distinct().ToDictionary(k => k, _ => new string[prompts.Count]);
         var done = 0;
         foreach (var chunk in Enumerable.Range(0, prompts.Count).Chunk(promptBatch))
         {
@@ -60,12 +67,13 @@ public static class BestOfN
                     var i = chunk[j];
                     scores[i][draw] = rewards[j];
                     if (draw == 0 || rewards[j] > bestScores[i]) (best[i], bestScores[i]) = (candidates[j], rewards[j]);
+                    if (kept.TryGetValue(draw + 1, out var snapshot)) snapshot[i] = best[i];
                 }
                 done += chunk.Length;
                 progress?.Report(new TrainingProgress(done, prompts.Count * n, double.NaN, double.NaN, double.NaN));
             }
         }
-        return new BestOfNResult(best, bestScores, scores);
+        return new BestOfNResult(best, bestScores, scores, kept);
     }
 
     // A repeated prompt's occurrences draw apart: "text", "text@1", "text@2", …

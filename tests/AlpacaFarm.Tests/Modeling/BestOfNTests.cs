@@ -39,12 +39,12 @@ public sealed class BestOfNTests(TinyModels models) : IClassFixture<TinyModels>
 
     private static readonly DecodingOptions Candidates = new(1.0, 0.9, 48, 5);
 
-    private BestOfNResult Select(int n)
+    private BestOfNResult Select(int n, IReadOnlyList<int>? keepFirst = null)
     {
         var compute = Compute.For("cpu", 1);
         using var policy = TorchPolicy.Open(models.Sft, compute, batchSize: 16);
         using var scorer = RewardScorer.Open(models.Reward, compute);
-        return BestOfN.Select(policy, scorer, Prompts, n, Candidates, promptBatch: 8);
+        return BestOfN.Select(policy, scorer, Prompts, n, Candidates, promptBatch: 8, keepFirst: keepFirst);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class BestOfNTests(TinyModels models) : IClassFixture<TinyModels>
     [Fact]
     public void The_first_k_draws_of_an_n_run_are_a_k_run()
     {
-        var four = Select(4);
+        var four = Select(4, keepFirst: [2, 4]);
         var two = Select(2);
 
         for (var i = 0; i < Prompts.Count; i++)
@@ -74,6 +74,8 @@ public sealed class BestOfNTests(TinyModels models) : IClassFixture<TinyModels>
             Assert.Equal(four.Scores[i][..2], two.Scores[i]);
             Assert.Equal(two.BestScores[i], four.Scores[i][four.BestDraw(i, 2)]);
         }
+        Assert.Equal(two.Best, four.BestOfFirst[2]);
+        Assert.Equal(four.Best, four.BestOfFirst[4]);
     }
 
     [Fact]
