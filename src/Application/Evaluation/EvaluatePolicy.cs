@@ -42,9 +42,8 @@ public sealed class EvaluatePolicyHandler(FarmModels models, PolicyEvaluation ev
         var handle = folder ?? models.Sft(recipe, command.Seed, compute, command.Progress, cancellationToken).Handle;
         // Verified only when the platform made the weights: its own SFT, or a policy folder of this home's artifact cache.
         var verified = builtIn || models.IsCachedArtifact(handle);
-        var provenance = new SubmissionProvenance(builtIn ? "baseline" : "policy", null, null, null, handle.ContentSha256,
-            new Dictionary<string, string> { ["recipe"] = recipe.Name, ["policy"] = handle.Path, ["policy_code_version"] = handle.CodeVersion },
-            new Dictionary<string, string>(), command.Seed, null, verified ? Aggregates.Verified : Aggregates.Community);
+        var provenance = PolicyEvaluation.CheckpointProvenance(builtIn ? "baseline" : "policy", handle, recipe.Name, command.Seed,
+            verified ? Aggregates.Verified : Aggregates.Community);
         using var policy = TorchPolicy.Open(handle, compute, name, recipe.GenerationBatch);
         return await evaluation.ScoreAsync(policy, FarmEvalSet.Load(), name, DecodingOptions.Evaluation(command.Seed), recipe.GenerationBatch,
             provenance, command.Annotators, command.Replace, command.Progress, cancellationToken);

@@ -16,7 +16,6 @@ public sealed class ImportAnnotationsHandler(LeaderboardStore store) : ICommandH
     public ValueTask<EvaluationReport> Handle(ImportAnnotations command, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        if (command.Name is not null) SubmissionScorer.ChooseName(command.Name, []);
         var rows = AnnotationsFileReader.Read(command.AnnotationsPath);
         var name = SubmissionScorer.ChooseName(command.Name, rows.Select(row => row.Generator2));
         // The board of imported judgments: reference hashed over the instructions and output_1 texts, the pool over the annotator names.

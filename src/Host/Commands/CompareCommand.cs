@@ -40,17 +40,15 @@ public static class CompareCommand
                 return 0;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumns("", Markup.Escape(c.A), Markup.Escape(c.B), "difference", "paired SE", "difference / SE");
-            table.AddRow("simulated win rate", Fixed(c.SimulatedA), Fixed(c.SimulatedB), Fixed(c.SimulatedDifference), Fixed(c.SimulatedPairedSe), Ratio(c.SimulatedDifference, c.SimulatedPairedSe));
+            table.AddRow("simulated win rate", LeaderboardFormats.Fixed(c.SimulatedA), LeaderboardFormats.Fixed(c.SimulatedB), LeaderboardFormats.Fixed(c.SimulatedDifference), LeaderboardFormats.Fixed(c.SimulatedPairedSe), Ratio(c.SimulatedDifference, c.SimulatedPairedSe));
             if (c.GoldDifference is { } gold)
-                table.AddRow("gold win rate", Fixed(c.GoldA!.Value), Fixed(c.GoldB!.Value), Fixed(gold), Fixed(c.GoldPairedSe!.Value), Ratio(gold, c.GoldPairedSe.Value));
+                table.AddRow("gold win rate", LeaderboardFormats.Fixed(c.GoldA!.Value), LeaderboardFormats.Fixed(c.GoldB!.Value), LeaderboardFormats.Fixed(gold), LeaderboardFormats.Fixed(c.GoldPairedSe!.Value), Ratio(gold, c.GoldPairedSe.Value));
             cli.Console.Ansi.MarkupLine($"Board [bold]{c.BoardId}[/], {c.Pairs} instructions judged in both rows.");
             cli.Console.Ansi.Write(table);
             return 0;
         });
         return command;
     }
-
-    private static string Fixed(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
 
     private static string Ratio(double difference, double se) => se > 0 ? (difference / se).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
 }

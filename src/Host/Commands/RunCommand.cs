@@ -99,9 +99,9 @@ public static class RunCommand
             table.AddRow(
                 Markup.Escape(outcome.RowName),
                 Markup.Escape(outcome.Reused ? "stored" : outcome.Status),
-                row is null ? LeaderboardFormats.Absent : $"{Fixed(row.WinRate)} ± {Fixed(row.StandardError)}",
-                row?.GoldWinRate is { } gold ? $"{Fixed(gold)} ± {Fixed(row.GoldStandardError ?? double.NaN)}" : LeaderboardFormats.Absent,
-                row?.LengthControlledWinRate is { } lc ? Fixed(lc) : LeaderboardFormats.Absent,
+                row is null ? LeaderboardFormats.Absent : $"{LeaderboardFormats.Fixed(row.WinRate)} ± {LeaderboardFormats.Fixed(row.StandardError)}",
+                row?.GoldWinRate is { } gold ? $"{LeaderboardFormats.Fixed(gold)} ± {LeaderboardFormats.Fixed(row.GoldStandardError ?? double.NaN)}" : LeaderboardFormats.Absent,
+                row?.LengthControlledWinRate is { } lc ? LeaderboardFormats.Fixed(lc) : LeaderboardFormats.Absent,
                 row is null ? LeaderboardFormats.Absent : ((int)row.AvgLength).ToString(CultureInfo.InvariantCulture),
                 outcome.LabelsUsed.ToString(CultureInfo.InvariantCulture),
                 outcome.Reused ? LeaderboardFormats.Absent : $"{(outcome.MethodWall + outcome.EvaluationWall).TotalSeconds:F0} s");
@@ -109,6 +109,4 @@ public static class RunCommand
         console.MarkupLine($"Board [bold]{report.Board.Id}[/]: {Markup.Escape(LeaderboardFormats.Describe(report.Board))}");
         console.Write(table);
     }
-
-    private static string Fixed(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
 }

@@ -123,7 +123,8 @@ public static class LeaderboardFormats
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    private static string Fixed(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : Absent;
+    /// <summary>Two decimals, or <see cref="Absent"/> for a missing or non-finite value.</summary>
+    public static string Fixed(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : Absent;
 
     private static string Rank(ref int rank, AggregateRecord a) => a.IsComplete ? (++rank).ToString(CultureInfo.InvariantCulture) : Absent;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Evaluation.Sets;
@@ -38,6 +39,14 @@ public sealed class PolicyEvaluation(SubmissionScorer scorer, AlpacaFarmHome hom
     /// <summary>The set a run's --eval-split names: the fixed eval-805, or the validation split of the recipe's sizes.</summary>
     public static IEvaluationSet SetFor(string split, FarmSplitSizes sizes) =>
         split == "validation" ? FarmValidationSet.Create(sizes) : FarmEvalSet.Load();
+
+    /// <summary>Provenance of a row scored from a policy checkpoint: the SFT baseline or a policy folder.</summary>
+    /// <param name="kind">"baseline" or "policy".</param>
+    public static SubmissionProvenance CheckpointProvenance(string kind, ArtifactHandle policy, string recipe, long seed, string mode,
+        IReadOnlyDictionary<string, string>? run = null) => new(
+        kind, null, null, null, policy.ContentSha256,
+        new Dictionary<string, string> { ["recipe"] = recipe, ["policy"] = policy.Path, ["policy_code_version"] = policy.CodeVersion },
+        new Dictionary<string, string>(), seed, null, mode, Run: run);
 
     /// <summary>Decoding options as provenance records them.</summary>
     public static Dictionary<string, string> Describe(DecodingOptions decoding) => new()

@@ -66,10 +66,11 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var board = SubmissionScorer.Board(set, AnnotatorPools.Resolve(AnnotatorPools.DefaultFor(set)));
 
         var baseline = await BaselineAsync(plan, sft, set, board, progress, cancellationToken);
+        var splits = Splits(recipe);
         var outcomes = new List<MethodRunOutcome>();
         foreach (var method in plan.Methods)
         {
-            var outcome = await RunMethodAsync(plan, method, sft, pairs, rewardModel, set, board, progress, cancellationToken);
+            var outcome = await RunMethodAsync(plan, method, sft, pairs, rewardModel, splits, set, board, progress, cancellationToken);
             outcomes.Add(outcome);
             // A thread cannot be killed in process: after a time-out the method may still be running, so nothing else starts.
             if (outcome.Status is MethodRunStatus.TimedOut or MethodRunStatus.Cancelled) break;
@@ -92,14 +93,11 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     }
 
     /// <summary>Provenance of the SFT baseline row: the platform's own artifact, so verified.</summary>
-    public static SubmissionProvenance BaselineProvenance(ArtifactHandle sft, FarmRecipe recipe, MethodRunRequest request) => new(
-        "baseline", null, null, null, sft.ContentSha256,
-        new Dictionary<string, string> { ["recipe"] = recipe.Name, ["policy"] = sft.Path, ["policy_code_version"] = sft.CodeVersion },
-        new Dictionary<string, string>(), request.Seed, null, Aggregates.Verified,
-        Run: RuntimeFacts(request));
+    public static SubmissionProvenance BaselineProvenance(ArtifactHandle sft, FarmRecipe recipe, MethodRunRequest request) =>
+        PolicyEvaluation.CheckpointProvenance("baseline", sft, recipe.Name, request.Seed, Aggregates.Verified, RuntimeFacts(request));
 
     private async Task<MethodRunOutcome> RunMethodAsync(MethodRunPlan plan, PlannedMethod method, ArtifactHandle sft, ArtifactHandle pairs,
-        ArtifactHandle rewardModel, IEvaluationSet set, BoardIdentity board, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+        ArtifactHandle rewardModel, DataSplits splits, IEvaluationSet set, BoardIdentity board, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
         var key = RunKey.For(method, request.Seed, recipe.ToJson(), sft, pairs, rewardModel, request.LabelBudget, request.EvalSplit);
@@ -116,7 +114,8 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var budget = new BudgetedPreferenceService(
             new PoolPreferenceService(FarmPool.Create(), new StoreAnnotationCache(store), request.Seed, noise: LabelNoise.Training), request.LabelBudget);
         var service = new ClosablePreferenceService(budget);
-        var context = new MethodContext(Spec(key, method, sft, pairs, rewardModel, recipe, request, work), service, reporter);
+        var spec = new MethodRunSpec(key, sft, rewardModel, pairs, splits, request.Compute, method.Hyperparameters, request.Seed, work);
+        var context = new MethodContext(spec, service, reporter);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var methodClock = new Stopwatch();
@@ -185,15 +184,12 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         return new MethodRunOutcome(method.Id, key, name, status, reason, evaluated?.Report.Aggregate, false, used, methodClock.Elapsed, evaluationClock.Elapsed);
     }
 
-    private static MethodRunSpec Spec(string key, PlannedMethod method, ArtifactHandle sft, ArtifactHandle pairs, ArtifactHandle rewardModel,
-        FarmRecipe recipe, MethodRunRequest request, string work)
+    /// <summary>The training splits every method of a run receives: instructions only, never eval-805, references or labels.</summary>
+    private static DataSplits Splits(FarmRecipe recipe)
     {
-        // Instructions only: never eval-805, never references or labels beyond the shared pairs.
         var splits = FarmWorld.Generate(recipe.Sizes with { Sft = 0, Eval = 0 }, FarmWorld.DefaultSeed);
-        return new MethodRunSpec(key, sft, rewardModel, pairs,
-            new DataSplits([.. splits.Preference.Select(i => i.Instruction)], [.. splits.Unlabeled.Select(i => i.Instruction)],
-                [.. splits.Validation.Select(i => i.Instruction)]),
-            request.Compute, method.Hyperparameters, request.Seed, work);
+        return new DataSplits([.. splits.Preference.Select(i => i.Instruction)], [.. splits.Unlabeled.Select(i => i.Instruction)],
+            [.. splits.Validation.Select(i => i.Instruction)]);
     }
 
     private static SubmissionProvenance Provenance(PlannedMethod method, string key, ArtifactHandle sft, ArtifactHandle pairs, ArtifactHandle rewardModel,
@@ -230,8 +226,10 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         _ => $"method '{method}' failed: {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}",
     };
 
-    private static string Show(TimeSpan span) => span.TotalHours >= 1 ? $"{span.TotalHours:0.##} h"
-        : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.##} min" : $"{span.TotalSeconds:0.##} s";
+    private static string Show(TimeSpan span) =>
+        span.TotalHours >= 1 ? FormattableString.Invariant($"{span.TotalHours:0.##} h")
+        : span.TotalMinutes >= 1 ? FormattableString.Invariant($"{span.TotalMinutes:0.##} min")
+        : FormattableString.Invariant($"{span.TotalSeconds:0.##} s");
 }
 
 /// <summary>A run that failed for a reason the runner states itself (no policy returned, say).</summary>
