@@ -82,14 +82,17 @@ public sealed partial class LeaderboardStore : IDisposable
             connection.Open();
             connection.Execute("PRAGMA busy_timeout = 5000");
             // Checked before anything writes: switching to WAL would already change a file that is not ours.
-            var version = Migrations.UserVersion(connection);
+            // One statement, so one snapshot: another process may commit the first migration (tables and version together)
+            // between two separate reads, which would look like a foreign file with tables and no version.
+            var (version, objects) = connection.QuerySingle<(int, long)>(
+                "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)");
             if (version > LatestSchemaVersion)
                 throw new LeaderboardDatabaseException(
                     $"The leaderboard database '{path}' has schema version {version}, newer than version {LatestSchemaVersion} " +
                     "that this build of AlpacaFarm knows; it was not changed. Use a newer AlpacaFarm to open it.");
             if (version < 0)
                 throw new LeaderboardDatabaseException($"The leaderboard database '{path}' has schema version {version}, which no AlpacaFarm writes; it was not changed.");
-            if (version == 0 && connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master") > 0)
+            if (version == 0 && objects > 0)
                 throw new LeaderboardDatabaseException(
                     $"'{path}' is an SQLite database with tables but no AlpacaFarm schema version: not an AlpacaFarm leaderboard; it was not changed.");
             if (version == 0 && mode == SqliteOpenMode.ReadWrite)
