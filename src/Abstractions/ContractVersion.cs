@@ -4,11 +4,14 @@ namespace AlpacaFarm.Abstractions;
 /// The semantic version of this contract. Plugins declare the version they were built against in plugin.json;
 /// the host loads a plugin when the majors match and the plugin's minor is not newer than the host's.
 /// </summary>
-/// <remarks>2.0.0: typed hyperparameter tables, disposable policies, artifacts reported along the way.</remarks>
+/// <remarks>
+/// 2.0.0: typed hyperparameter tables, disposable policies, artifacts reported along the way.
+/// 2.1.0: a per-method cache folder in the run spec; demonstrations as an artifact kind.
+/// </remarks>
 public static class ContractVersion
 {
     public const int Major = 2;
-    public const int Minor = 0;
+    public const int Minor = 1;
     public const int Patch = 0;
 
     public static string Current => $"{Major}.{Minor}.{Patch}";

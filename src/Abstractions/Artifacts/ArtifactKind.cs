@@ -6,4 +6,7 @@ public enum ArtifactKind
     Policy,
     RewardModel,
     PreferenceData,
+
+    /// <summary>Instructions with outputs to imitate (e.g. Expert Iteration's best-of-n selection).</summary>
+    Demonstrations,
 }

@@ -16,6 +16,11 @@ namespace AlpacaFarm.Abstractions.Methods;
 /// <param name="Hyperparameters">The method's defaults merged with the user's overrides.</param>
 /// <param name="Seed">The run's seed: every random choice derives from it through KeyedRandom.</param>
 /// <param name="WorkDirectory">A private folder the method may write to; artifacts it returns live here.</param>
+/// <param name="CacheDirectory">
+/// A folder every run of this method on this home shares (no other method's): for intermediates keyed by their own
+/// inputs, so a run that differs only in later settings reuses them (Expert Iteration's best-of-n selection when only
+/// the fine-tune changes). Write each under a key and publish it atomically (the SDK's ArtifactCache does both).
+/// </param>
 public sealed record MethodRunSpec(
     string RunId,
     ArtifactHandle SftPolicy,
@@ -25,4 +30,5 @@ public sealed record MethodRunSpec(
     ComputeResources Compute,
     IReadOnlyDictionary<string, string> Hyperparameters,
     long Seed,
-    string WorkDirectory);
+    string WorkDirectory,
+    string CacheDirectory);

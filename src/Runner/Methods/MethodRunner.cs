@@ -114,7 +114,8 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var budget = new BudgetedPreferenceService(
             new PoolPreferenceService(FarmPool.Create(), new StoreAnnotationCache(store), request.Seed, noise: LabelNoise.Training), request.LabelBudget);
         var service = new ClosablePreferenceService(budget);
-        var spec = new MethodRunSpec(key, sft, rewardModel, pairs, splits, request.Compute, method.Hyperparameters, request.Seed, work);
+        var spec = new MethodRunSpec(key, sft, rewardModel, pairs, splits, request.Compute, method.Hyperparameters, request.Seed, work,
+            MethodCacheFolder(home, method.Id));
         var context = new MethodContext(spec, service, reporter);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -183,6 +184,9 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         store.FinishMethodRun(runId, status, reason, used, DateTimeOffset.UtcNow, evaluated?.Report.Board.Id, evaluated?.Report.Name);
         return new MethodRunOutcome(method.Id, key, name, status, reason, evaluated?.Report.Aggregate, false, used, methodClock.Elapsed, evaluationClock.Elapsed);
     }
+
+    /// <summary>The cache folder every run of a method on a home shares: cache/METHOD-ID/ (ids are kebab-case, safe as a name).</summary>
+    public static string MethodCacheFolder(AlpacaFarmHome home, string methodId) => Path.Combine(home.Path, "cache", methodId);
 
     /// <summary>The training splits every method of a run receives: instructions only, never eval-805, references or labels.</summary>
     private static DataSplits Splits(FarmRecipe recipe)

@@ -21,7 +21,8 @@ public static class ContractSamples
         Compute: new ComputeResources("cpu", 2, 8L << 30),
         Hyperparameters: hyperparameters ?? new Dictionary<string, string> { ["beta"] = "0.1", ["epochs"] = "2" },
         Seed: 42,
-        WorkDirectory: "/tmp/work");
+        WorkDirectory: "/tmp/work",
+        CacheDirectory: "/tmp/cache/run-method");
 
     public static MethodContext Context(IReadOnlyDictionary<string, string>? hyperparameters = null) =>
         new(Spec(hyperparameters), new NoPreferences(), new IgnoringReporter());

@@ -14,6 +14,7 @@ using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
 using AlpacaFarm.Plugins;
+using AlpacaFarm.Tests.Methods;
 using AlpacaFarm.Tests.Modeling;
 using TorchSharp;
 
@@ -54,7 +55,7 @@ public sealed class SdkPluginTests : IDisposable
         var reporter = new RecordingReporter();
         var work = _scratch.Path("work");
         var spec = new MethodRunSpec("sdk-run", sftHandle, rewardHandle, pairsHandle, new DataSplits([], [], []),
-            new ComputeResources("cpu", 1, 1L << 30), method.Descriptor.Defaults, Seed, work);
+            new ComputeResources("cpu", 1, 1L << 30), method.Descriptor.Defaults, Seed, work, _scratch.Path("cache"));
 
         var policy = await method.RunAsync(new MethodContext(spec, new NoLabels(), reporter), CancellationToken.None);
 
@@ -110,13 +111,4 @@ public sealed class SdkPluginTests : IDisposable
 
     private static string FileHash(ArtifactHandle handle, string file) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(handle.Path, file))));
-
-    // The method asks for no labels beyond the shared pairs.
-    private sealed class NoLabels : IPreferenceService
-    {
-        public Task<IReadOnlyList<PreferenceLabel>> AnnotateAsync(IReadOnlyList<PreferenceQuery> queries, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("the test method should ask for no labels");
-
-        public Task<PreferenceBudget> GetBudgetAsync(CancellationToken cancellationToken) => Task.FromResult(new PreferenceBudget(0, 0, 0));
-    }
 }
