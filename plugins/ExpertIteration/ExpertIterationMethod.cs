@@ -31,7 +31,7 @@ public sealed class ExpertIterationMethod : IMethod
             HyperparameterSpec.Int("n", 16, 1, 4096, "16", "Samples per unlabeled instruction; the best by reward becomes a demonstration."),
             HyperparameterSpec.Int("prompts", 20_000, 1, 1_000_000, "20000",
                 "Unlabeled instructions to draw for, from the start of the split (all of it when the split is smaller)."),
-            HyperparameterSpec.Float("temperature", 1.0, 0, 10, "1.0", "Sampling temperature of the candidates."),
+            HyperparameterSpec.Float("temperature", 0.5, 0, 10, "1.0", "Sampling temperature of the candidates (validation sweep: plugins/BestOfN/README.md)."),
             HyperparameterSpec.Float("top_p", 0.9, 1e-6, 1, "0.9", "Nucleus mass of the candidates' sampling."),
             HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest candidate, in tokens."),
             HyperparameterSpec.Float("learning_rate", 1.5e-3, 1e-9, 1, "2e-5", "Peak AdamW learning rate of the fine-tuning."),

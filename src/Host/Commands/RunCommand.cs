@@ -38,6 +38,10 @@ public static class RunCommand
             DefaultValueFactory = _ => MethodRunRequest.Eval,
         };
         split.AcceptOnlyFromAmong([.. MethodRunRequest.EvalSplits]);
+        var replace = new Option<bool>("--replace")
+        {
+            Description = "Replace a row of the same name that another run stored (older plugin code, another label budget); without it such a method is refused before it starts.",
+        };
         var json = new Option<bool>("--json") { Description = "Print the rows and outcomes as JSON." };
         var command = new Command("run",
             "Run method plugins on the farm: trains (or finds cached) the SFT policy, the shared preference pairs and the proxy reward model, scores the " +
@@ -45,7 +49,7 @@ public static class RunCommand
             "(temperature 0.7, top-p 0.9) on the evaluation split. Rows are named METHOD-RECIPE-sSEED, plus -hHASH of non-default hyperparameters; " +
             "a run already stored is not run again. Every run is recorded (alpacafarm runs); exits non-zero when any method fails.")
         {
-            methods, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, json,
+            methods, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, replace, json,
         };
         command.Validators.Add(result =>
         {
@@ -63,7 +67,7 @@ public static class RunCommand
                     .ToDictionary(group => group.Key, group => (IReadOnlyDictionary<string, string>)group.ToDictionary(o => o.Key, o => o.Value)),
                 parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, Compute.For(parse.GetValue(training.Device)!, parse.GetValue(training.Threads)),
                 parse.GetValue(budget), parse.GetValue(limit) is { } text ? DurationText.Parse(text) : null, parse.GetValue(plugins) ?? [], parse.GetValue(trust),
-                parse.GetValue(split)!);
+                parse.GetValue(split)!, parse.GetValue(replace));
             var plan = MethodRunner.Plan(request); // every check before the services (and the database) come up
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();

@@ -10,6 +10,10 @@ namespace AlpacaFarm.Runner.Methods;
 /// <param name="PluginFolders">Third-party plugin folders, loaded beside the built-in ones.</param>
 /// <param name="Trust">Third-party plugins run in this process only when trusted.</param>
 /// <param name="EvalSplit">"eval" (the fixed eval-805) or "validation" (where defaults are chosen; its own board).</param>
+/// <param name="Replace">
+/// A row of the same name from another run (older code, another budget) is replaced; without it such a method is refused
+/// before it starts.
+/// </param>
 public sealed record MethodRunRequest(
     IReadOnlyList<string> Methods,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Overrides,
@@ -20,7 +24,8 @@ public sealed record MethodRunRequest(
     TimeSpan? TimeLimit = null,
     IReadOnlyList<string>? PluginFolders = null,
     bool Trust = false,
-    string EvalSplit = MethodRunRequest.Eval)
+    string EvalSplit = MethodRunRequest.Eval,
+    bool Replace = false)
 {
     public const int DefaultLabelBudget = 10_000;
 

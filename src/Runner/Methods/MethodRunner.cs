@@ -88,7 +88,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
             return new MethodRunOutcome("sft", sft.ContentSha256, name, MethodRunStatus.Succeeded, null, stored.Aggregate, true, 0, TimeSpan.Zero, TimeSpan.Zero);
         using var policy = TorchPolicy.Open(sft, request.Compute, name, recipe.GenerationBatch);
         var result = await evaluation.ScoreAsync(policy, set, name, DecodingOptions.Evaluation(request.Seed), recipe.GenerationBatch,
-            BaselineProvenance(sft, recipe, request), annotators: null, replace: false, progress, cancellationToken);
+            BaselineProvenance(sft, recipe, request), annotators: null, replace: request.Replace, progress, cancellationToken);
         return new MethodRunOutcome("sft", sft.ContentSha256, name, MethodRunStatus.Succeeded, null, result.Report.Aggregate, false, 0, TimeSpan.Zero, result.Wall);
     }
 
@@ -104,6 +104,12 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var name = RunKey.RowName(method.Id, recipe.Name, request.Seed, method.NonDefault);
         if (store.StoredRun(key) is { } done && store.FindSubmission(done.BoardId!, done.RowName!) is { } row)
             return new MethodRunOutcome(method.Id, key, done.RowName!, MethodRunStatus.Succeeded, null, row.Aggregate, true, done.LabelsUsed, TimeSpan.Zero, TimeSpan.Zero);
+        // Refused before any of the method's work: its row could not be stored without replacing another run's.
+        if (!request.Replace && store.FindSubmission(board.Id, name) is { } taken)
+            return new MethodRunOutcome(method.Id, key, name, MethodRunStatus.Failed,
+                $"method '{method.Id}': row '{name}' already holds another run's result on this board " +
+                $"({Describe(taken.Provenance)}); pass --replace to replace it, or change --seed or a hyperparameter",
+                null, false, 0, TimeSpan.Zero, TimeSpan.Zero);
 
         var work = Path.Combine(home.Path, "runs", key);
         Directory.CreateDirectory(work);
@@ -136,7 +142,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
                 var labels = (await budget.GetBudgetAsync(stop.Token)).LabelsDelivered;
                 var provenance = Provenance(method, key, sft, pairs, rewardModel, recipe, request, labels, methodClock.Elapsed, policy);
                 var result = await evaluation.ScoreAsync(policy, set, name, DecodingOptions.Evaluation(request.Seed), recipe.GenerationBatch,
-                    provenance, annotators: null, replace: false, progress, stop.Token);
+                    provenance, annotators: null, replace: request.Replace, progress, stop.Token);
                 evaluationClock.Stop();
                 return result;
             }
@@ -222,6 +228,11 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         ["threads"] = request.Compute.Threads.ToString(CultureInfo.InvariantCulture),
         ["libtorch"] = TorchSharp.torch.__version__,
     };
+
+    private static string Describe(SubmissionProvenance stored) =>
+        stored.Kind == "method" && stored.Run is { } run && run.TryGetValue("run_key", out var key)
+            ? $"method {stored.MethodId} {stored.MethodVersion}, run {key[..12]}"
+            : $"a {stored.Kind} submission";
 
     private static string Describe(string method, Exception e) => e switch
     {

@@ -69,6 +69,29 @@ public sealed class MethodRunTests(TinyFarmHome home) : IClassFixture<TinyFarmHo
     }
 
     [Fact]
+    public async Task A_row_stored_by_another_run_is_refused_before_the_method_starts_unless_replace_is_given()
+    {
+        string[] echo = ["--methods", "test-echo", "--plugins", TinyFarmHome.Good, "--trust"];
+        var stored = await home.Run([.. echo, "--json"]);
+        var runs = home.Runs().Count;
+
+        // Another label budget is another run key with the same row name.
+        var refused = await home.Run([.. echo, "--label-budget", "7"]);
+        var replaced = await home.Run([.. echo, "--label-budget", "7", "--replace"]);
+
+        Assert.True(stored.ExitCode == 0, stored.Error);
+        Assert.NotEqual(0, refused.ExitCode);
+        var name = JsonDocument.Parse(stored.Out).RootElement.GetProperty("rows")[1].GetProperty("name").GetString()!;
+        Assert.Equal($"error: method 'test-echo': row '{name}' already holds another run's result on this board", refused.Error.Trim().Split(" (")[0]);
+        Assert.EndsWith("pass --replace to replace it, or change --seed or a hyperparameter", refused.Error.Trim());
+        Assert.True(replaced.ExitCode == 0, replaced.Error);
+        Assert.Equal(runs + 1, home.Runs().Count); // the refused run never started; the replacing one did
+        var latest = home.Runs()[0];
+        Assert.Equal((MethodRunStatus.Succeeded, name), (latest.Status, latest.RowName));
+        Assert.Contains(name, home.Rows().Keys);
+    }
+
+    [Fact]
     public async Task A_cancelled_run_is_recorded_as_cancelled_and_stores_no_row()
     {
         var rows = home.Rows();
