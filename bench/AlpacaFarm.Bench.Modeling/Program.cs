@@ -16,14 +16,16 @@ using static TorchSharp.torch;
 // Modeling throughput on this machine, one table; every number sits beside its reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon] [--steps N]
 //          [--policy DIR --reward DIR]   (Best-of-16 with trained checkpoints, e.g. the home's artifacts/policy/… and rewardmodel/…)
-//          --only nested --policy DIR --reward DIR --out DIR [--keep 1,4,16,64]
-//                                         (one nested Best-of-n run over eval-805 at AlpacaFarm's candidate decoding, n = the largest k;
+//          --only nested --policy DIR --reward DIR --out DIR [--keep 1,4,16,64] [--temperature 0.5] [--top-p 0.9]
+//                                         (one nested Best-of-n run over eval-805 at the candidate decoding given (the Best-of-n
+//                                          plugin's default unless set), n = the largest k;
 //                                          writes best-of-K.json per k for `alpacafarm evaluate --reference farm --outputs`)
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
 string? policyDir = null, rewardDir = null, outDir = null;
 int[] keep = [1, 4, 16, 64];
+double temperature = 0.5, topP = 0.9; // plugins/BestOfN's default candidate decoding
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -35,6 +37,8 @@ for (var i = 0; i < args.Length; i++)
         case "--reward": rewardDir = args[++i]; break;
         case "--out": outDir = args[++i]; break;
         case "--keep": keep = [.. args[++i].Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture))]; break;
+        case "--temperature": temperature = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--top-p": topP = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown argument '{args[i]}'");
     }
 }
@@ -109,7 +113,7 @@ if (only.Contains("bon"))
 if (only.Contains("nested"))
 {
     if (policyDir is null || rewardDir is null || outDir is null) throw new ArgumentException("--only nested needs --policy, --reward and --out");
-    var (seconds, meanScores) = Bench.NestedBestOfN(policyDir, rewardDir, outDir, keep, threads);
+    var (seconds, meanScores) = Bench.NestedBestOfN(policyDir, rewardDir, outDir, keep, threads, temperature, topP);
     foreach (var k in keep.Order())
         rows.Add(($"nested Best-of-{k} over eval-805 (one run of n = {keep.Max()})", $"{meanScores[k]:F4}", $"mean proxy score; outputs {Path.Combine(outDir, $"best-of-{k}.json")}"));
     rows.Add(($"nested Best-of-{keep.Max()} run", $"{seconds:F1} s", "generate and score every draw"));
@@ -330,10 +334,11 @@ internal static class Bench
     }
 
     /// <summary>
-    /// One nested Best-of-n run over eval-805 (n = the largest k) at AlpacaFarm's candidate decoding (temperature 1.0,
-    /// top-p 0.9, 300 new tokens, seed 0) through the SDK's routine; writes the best-of-k outputs in AlpacaEval's format.
+    /// One nested Best-of-n run over eval-805 (n = the largest k) at the given candidate decoding (300 new tokens, seed 0)
+    /// through the SDK's routine, as the Best-of-n plugin draws; writes the best-of-k outputs in AlpacaEval's format.
     /// </summary>
-    public static (double Seconds, Dictionary<int, double> MeanScores) NestedBestOfN(string policyDir, string rewardDir, string outDir, int[] keep, int threads)
+    public static (double Seconds, Dictionary<int, double> MeanScores) NestedBestOfN(string policyDir, string rewardDir, string outDir, int[] keep, int threads,
+        double temperature, double topP)
     {
         var compute = new AlpacaFarm.Abstractions.Compute.ComputeResources("cpu", threads, long.MaxValue);
         using var policy = AlpacaFarm.Modeling.Policies.TorchPolicy.Open(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench"), compute, "sft", 64);
@@ -341,7 +346,7 @@ internal static class Bench
         var set = FarmEvalSet.Load();
         var instructions = set.Items.Select(item => item.Instruction).ToList();
         var clock = Stopwatch.StartNew();
-        var result = AlpacaFarm.Modeling.Selection.BestOfN.Select(policy, scorer, instructions, keep.Max(), new DecodingOptions(1.0, 0.9, 300, 0),
+        var result = AlpacaFarm.Modeling.Selection.BestOfN.Select(policy, scorer, instructions, keep.Max(), new DecodingOptions(temperature, topP, 300, 0),
             keepFirst: keep);
         var seconds = clock.Elapsed.TotalSeconds;
         Directory.CreateDirectory(outDir);

@@ -15,7 +15,7 @@ public sealed class BestOfNMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "best-of-n",
         DisplayName: "Best-of-n",
-        Version: "1.0.0",
+        Version: "1.1.0",
         Kind: MethodKind.InferenceTime,
         Description: "Samples n outputs from the SFT policy and keeps the one the proxy reward model scores highest.",
         PaperReference: "Stiennon et al. 2020; AlpacaFarm (Dubois et al. 2023) §4",

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
@@ -51,15 +52,17 @@ public sealed class ExpertIterationMethod : IMethod
             new DecodingOptions(hyperparameters.GetDouble("temperature"), hyperparameters.GetDouble("top_p"), hyperparameters.GetInt("max_new_tokens"), spec.Seed));
 
         // 1. Best-of-n on the unlabeled prompts, or the cached selection of an earlier run with the same inputs.
+        var clock = Stopwatch.StartNew();
         var (handle, reused) = SelectionCache.GetOrDraw(spec.CacheDirectory, request, spec.Compute,
             new TrainingProgressReporter(reporter, "selection"), cancellationToken);
         var selection = SelectionCache.Read(handle);
         var label = $"best-of-{request.N} selection on {prompts.Count} unlabeled instructions";
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
-            $"{label}: {(reused ? "reused from" : "drawn into")} {handle.Path}; mean proxy score of the selected {selection.Average(s => s.ProxyScore):F4}, of first draws {selection.Average(s => s.FirstDrawScore):F4}"));
+            $"{label}: {(reused ? "reused from" : "drawn into")} {handle.Path} in {clock.Elapsed.TotalSeconds:F0} s; mean proxy score of the selected {selection.Average(s => s.ProxyScore):F4}, of first draws {selection.Average(s => s.FirstDrawScore):F4}"));
         reporter.ReportArtifact(new MethodArtifact(handle, 0, label));
 
         // 2. Supervised fine-tuning of the SFT policy on the selected outputs, with SFT's loss and loop.
+        clock.Restart();
         var device = TorchDevice.Apply(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
@@ -70,7 +73,7 @@ public sealed class ExpertIterationMethod : IMethod
         var result = new SftTrainer(model, tokenizer, options).Train(
             [.. selection.Select(s => new SftExample(s.Instruction, s.Output))], new TrainingProgressReporter(reporter, "policy"), cancellationToken);
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
-            $"fine-tuned {result.Steps} steps on {selection.Count} demonstrations: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));
+            $"fine-tuned {result.Steps} steps on {selection.Count} demonstrations in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));
 
         IPolicy trained = TorchPolicy.Save(model, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), CodeVersion, spec.Compute,
             $"expert iteration (best-of-{request.N} on {prompts.Count} unlabeled instructions)");
