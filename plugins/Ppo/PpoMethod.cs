@@ -1,35 +1,96 @@
+using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Abstractions.Reporting;
+using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Policies;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
 
 namespace AlpacaFarm.Plugins.Ppo;
 
-/// <summary>PPO: declared, not implemented yet. Listed by the host; running it fails with a clear error.</summary>
+/// <summary>
+/// PPO against the proxy reward model with a per-token KL penalty to the SFT policy (Ouyang et al. 2022), as
+/// AlpacaFarm implements it: the policy starts from SFT, the value model from the reward model's backbone with a
+/// zero-initialised value head, and both train under one optimiser on rollouts of the unlabeled split
+/// (<see cref="PpoTrainer"/>). The policy after the last step is returned; checkpoints along the way are reported.
+/// </summary>
 public sealed class PpoMethod : IMethod
 {
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "0.1.0",
+        Version: "0.9.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy.",
         PaperReference: "Schulman et al. 2017; Ouyang et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",
         Hyperparameters: [
-            HyperparameterSpec.Float("kl_coef", 0.0067, 0, 10, "0.0067", "Weight of the per-token KL penalty to the SFT policy."),
-            HyperparameterSpec.Float("learning_rate", 1e-5, 1e-9, 1, "1e-5", "AdamW learning rate."),
-            HyperparameterSpec.Int("warmup_steps", 5, 0, 100000, "5", "Steps warming up linearly."),
-            HyperparameterSpec.Int("rollout_batch_size", 512, 1, 100000, "512", "Rollouts per PPO step."),
-            HyperparameterSpec.Int("step_batch_size", 256, 1, 100000, "256", "Rollouts per optimiser step."),
-            HyperparameterSpec.Int("ppo_epochs", 2, 1, 100, "2", "Passes over each rollout batch."),
-            HyperparameterSpec.Float("clip_range", 0.2, 0, 10, "0.2", "Policy ratio clipping."),
-            HyperparameterSpec.Float("value_clip_range", 0.2, 0, 10, "0.2", "Value clipping."),
+            HyperparameterSpec.Int("total_steps", 40, 1, 100_000, "40 (the evaluated checkpoint)", "PPO steps to run; the policy after the last is returned."),
+            HyperparameterSpec.Int("rollout_batch_size", 64, 1, 100_000, "512", "Rollouts per PPO step."),
+            HyperparameterSpec.Int("step_batch_size", 32, 1, 100_000, "256", "Rollouts per optimiser step."),
+            HyperparameterSpec.Int("ppo_epochs", 2, 1, 100, "2", "Passes over each step's rollouts."),
+            HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "1e-5", "AdamW learning rate (constant after warm-up)."),
+            HyperparameterSpec.Int("warmup_steps", 5, 0, 100_000, "5", "PPO steps warming the learning rate up linearly."),
+            HyperparameterSpec.Float("kl_coef", 0.0067, 0, 100, "0.0067 (simulated), 0.02 (human)", "β: weight of the per-token KL penalty to the SFT policy."),
+            HyperparameterSpec.Bool("adaptive_kl", false, "false", "Adapt β towards kl_target (Ziegler et al.) instead of keeping it fixed."),
+            HyperparameterSpec.Float("kl_target", 6, 1e-6, 1e6, "6", "The adaptive controller's target KL (summed over a response)."),
+            HyperparameterSpec.Float("kl_horizon", 10_000, 1, 1e9, "10000", "The adaptive controller's horizon, in rollouts."),
+            HyperparameterSpec.Float("clip_range", 0.2, 0, 10, "0.2", "ε: the policy ratio is clipped to [1 − ε, 1 + ε]."),
+            HyperparameterSpec.Float("value_clip_range", 0.2, 0, 100, "0.2", "Values move at most this far from the rollout's."),
             HyperparameterSpec.Float("vf_coef", 0.1, 0, 100, "0.1", "Weight of the value loss."),
-            HyperparameterSpec.Float("gamma", 1, 0, 1, "1", "Discount."),
-            HyperparameterSpec.Float("lambda", 1, 0, 1, "1", "GAE lambda."),
-            HyperparameterSpec.Float("temperature", 1.0, 0, 10, "1.0", "Rollout sampling temperature."),
-            HyperparameterSpec.Int("total_steps", 40, 1, 100000, "40 (the evaluated checkpoint)", "PPO steps to run."),
+            HyperparameterSpec.Float("gamma", 1, 0, 1, "1", "Discount γ."),
+            HyperparameterSpec.Float("lambda", 1, 0, 1, "1", "GAE's λ."),
+            HyperparameterSpec.Bool("whiten_rewards", true, "true", "Scale the shaped rewards by their std (mean kept)."),
+            HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0", "Rollout sampling temperature."),
+            HyperparameterSpec.Float("top_p", 1.0, 1e-6, 1, "1.0", "Rollout nucleus mass."),
+            HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest rollout response, in tokens."),
+            HyperparameterSpec.Int("save_every", 20, 0, 100_000, "20", "Save and report a policy checkpoint every this many steps (0: none)."),
         ],
-        IsImplemented: false);
+        IsImplemented: true);
 
-    public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("PPO is not implemented yet.");
+    public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        var (spec, reporter) = (context.Spec, context.Reporter);
+        var settings = PpoSettings.From(spec.Hyperparameters);
+        if (settings.WarmupSteps >= settings.TotalSteps && settings.WarmupSteps > 0)
+            throw new ArgumentException($"warmup_steps ({settings.WarmupSteps}) must be fewer than total_steps ({settings.TotalSteps})");
+        if (spec.Splits.Unlabeled.Count == 0) throw new InvalidOperationException("the unlabeled split is empty: PPO has nothing to roll out on");
+
+        var device = TorchDevice.Apply(spec.Compute);
+        var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
+        using var trained = policy;
+        var (frozen, _) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
+        using var reference = frozen;
+        var (scorer, _) = Checkpoint.LoadRewardModel(spec.RewardModel, device);
+        using var rewardModel = scorer;
+        using var valueModel = ValueModel(rewardModel, spec.Seed, device);
+        foreach (var parameter in reference.parameters().Concat(rewardModel.parameters())) parameter.requires_grad = false;
+
+        reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
+            $"PPO: {settings.TotalSteps} steps of {settings.RolloutBatchSize} rollouts on {spec.Splits.Unlabeled.Count} unlabeled instructions, " +
+            $"{settings.OptimizerStepsPerStep} optimiser steps each; β {settings.KlCoefficient} ({(settings.AdaptiveKl ? "adaptive" : "fixed")})"));
+        new PpoTrainer(settings, trained, reference, valueModel, rewardModel, tokenizer, spec.Splits.Unlabeled, spec.Seed, reporter, spec.WorkDirectory)
+            .Train(cancellationToken);
+
+        IPolicy result = TorchPolicy.Save(trained, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), PpoTrainer.CodeVersion, spec.Compute,
+            $"ppo ({settings.TotalSteps} steps)");
+        return Task.FromResult(result);
+    }
+
+    // The reward model's backbone under a value head that starts at zero (AlpacaFarm's init_value_with_reward); the
+    // score head and the likelihood readout are not carried over.
+    private static CausalTransformer ValueModel(Modeling.Training.RewardModel rewardModel, long seed, torch.Device device)
+    {
+        var value = new CausalTransformer(rewardModel.Config with { ValueHead = true }, TorchSeeding.Generator("ppo-value-init", "value model", seed));
+        using (torch.no_grad())
+        {
+            var (missing, unexpected) = value.load_state_dict(rewardModel.Backbone.state_dict(), strict: false);
+            if (unexpected.Count > 0 || missing.Any(name => !name.StartsWith("value_head", StringComparison.Ordinal)))
+                throw new InvalidOperationException($"the reward model's backbone does not fit a value model: missing {string.Join(", ", missing)}");
+            foreach (var (name, parameter) in value.named_parameters())
+                if (name.StartsWith("value_head", StringComparison.Ordinal)) parameter.zero_();
+        }
+        return value.to(device);
+    }
 }

@@ -60,15 +60,26 @@ public sealed class RewardModel : nn.Module
             throw new ArgumentException($"the source lacks backbone weights: {string.Join(", ", missing)}");
     }
 
-    /// <summary>Rewards [batch] of the batch's sequences.</summary>
+    /// <summary>Rewards [batch] of the batch's sequences: the sum of the two readouts of <see cref="ScoreParts"/>.</summary>
     public Tensor Score(SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var (head, likelihood) = ScoreParts(batch);
+        return head.add(likelihood).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The reward's two readouts [batch] each: the score head at the last real token, and β × the mean log-probability
+    /// of the response tokens under the backbone's language-model head (PPO logs them apart, to see which it raises).
+    /// </summary>
+    public (Tensor Head, Tensor Likelihood) ScoreParts(SequenceBatch batch)
     {
         using var scope = NewDisposeScope();
         var hidden = backbone.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
         var last = hidden.gather(1, batch.LastIndex.view(-1, 1, 1).expand(-1, 1, hidden.shape[2])).squeeze(1);
         var logProbs = LogProbs.OfResponses(backbone.Logits(LogProbs.ResponseHidden(hidden, batch)), batch);
         var meanLogProb = logProbs.sum(1).div(batch.ResponseMask.sum(1).clamp_min(HeldScalars.One));
-        return score_head.forward(last).squeeze(-1).add(meanLogProb.mul(likelihood_weight)).MoveToOuterDisposeScope();
+        return (score_head.forward(last).squeeze(-1).MoveToOuterDisposeScope(), meanLogProb.mul(likelihood_weight).MoveToOuterDisposeScope());
     }
 
     /// <summary>

@@ -76,6 +76,22 @@ public sealed class PpoMathTests
     }
 
     [Fact]
+    public void The_clamped_kl_is_never_negative_and_the_score_lands_on_the_last_token()
+    {
+        float[] policy = [-1.0f, -3.0f, -0.5f, -2.0f];
+        float[] reference = [-2.0f, -1.0f, -0.5f, -2.5f];
+
+        var kl = RewardShaping.ClampedKl(policy, reference);
+        var rewards = RewardShaping.Shape(policy, reference, score: 2, klCoefficient: 0.1);
+
+        // log π − log π_ref = 1, −2, 0, 0.5: the −2 is clamped to 0.
+        Assert.Equal([1f, 0, 0, 0.5f], kl);
+        Assert.All(RewardShaping.ClampedKl([.. Enumerable.Range(0, 50).Select(i => -(float)i / 7)], [.. Enumerable.Range(0, 50).Select(i => -(float)(i % 9))]),
+            value => Assert.True(value >= 0));
+        Assert.Equal([-0.1f, 0, 0, 2 - 0.05f], rewards);
+    }
+
+    [Fact]
     public void The_adaptive_controller_follows_ziegler_and_the_fixed_one_never_moves()
     {
         var adaptive = KlController.Adaptive(0.1, target: 6, horizon: 10_000);

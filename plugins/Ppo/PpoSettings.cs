@@ -1,0 +1,38 @@
+using AlpacaFarm.Abstractions.Methods;
+
+namespace AlpacaFarm.Plugins.Ppo;
+
+/// <summary>PPO's hyperparameters, read once from the merged table.</summary>
+public sealed record PpoSettings(
+    int TotalSteps,
+    int RolloutBatchSize,
+    int StepBatchSize,
+    int PpoEpochs,
+    double LearningRate,
+    int WarmupSteps,
+    double KlCoefficient,
+    bool AdaptiveKl,
+    double KlTarget,
+    double KlHorizon,
+    double ClipRange,
+    double ValueClipRange,
+    double ValueCoefficient,
+    double Gamma,
+    double Lambda,
+    bool WhitenRewards,
+    double Temperature,
+    double TopP,
+    int MaxNewTokens,
+    int SaveEvery)
+{
+    /// <summary>The settings of a run, from its merged hyperparameters (already checked against the typed table).</summary>
+    public static PpoSettings From(IReadOnlyDictionary<string, string> values) => new(
+        values.GetInt("total_steps"), values.GetInt("rollout_batch_size"), values.GetInt("step_batch_size"), values.GetInt("ppo_epochs"),
+        values.GetDouble("learning_rate"), values.GetInt("warmup_steps"), values.GetDouble("kl_coef"), values.GetBool("adaptive_kl"),
+        values.GetDouble("kl_target"), values.GetDouble("kl_horizon"), values.GetDouble("clip_range"), values.GetDouble("value_clip_range"),
+        values.GetDouble("vf_coef"), values.GetDouble("gamma"), values.GetDouble("lambda"), values.GetBool("whiten_rewards"),
+        values.GetDouble("temperature"), values.GetDouble("top_p"), values.GetInt("max_new_tokens"), values.GetInt("save_every"));
+
+    /// <summary>Optimiser steps per PPO step: every epoch splits the rollouts into step batches.</summary>
+    public int OptimizerStepsPerStep => PpoEpochs * (int)Math.Ceiling(RolloutBatchSize / (double)StepBatchSize);
+}

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Methods;
+using AlpacaFarm.Abstractions.Randomness;
+using AlpacaFarm.Abstractions.Reporting;
+using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Generation;
+using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Modeling.Scoring;
+using AlpacaFarm.Modeling.Tokenization;
+using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AlpacaFarm.Plugins.Ppo;
+
+/// <summary>
+/// The PPO loop. Each step: (1) roll out the policy on a batch of unlabeled instructions; (2) score every response
+/// token under the rollout policy, the frozen reference and the value model, and each response with the reward model;
+/// (3) shape the rewards (−β·KL per token, the reward model's score at the last token), whiten them, and estimate
+/// advantages with GAE; (4) a few epochs of clipped policy and value updates over minibatches; (5) update the KL
+/// coefficient, log the step, and save a checkpoint every few steps.
+/// </summary>
+internal sealed class PpoTrainer(
+    PpoSettings settings, CausalTransformer policy, CausalTransformer reference, CausalTransformer valueModel, RewardModel rewardModel,
+    ITokenizer tokenizer, IReadOnlyList<string> prompts, long seed, IMethodReporter reporter, string workDirectory)
+{
+    /// <summary>Written into the checkpoints it saves.</summary>
+    public const string CodeVersion = "ppo/1";
+
+    private const int GenerationBatch = 64;
+    private const int ScoringBatch = 64;
+
+    private readonly Dictionary<int, int[]> _epochOrders = [];
+
+    public void Train(CancellationToken cancellationToken)
+    {
+        var device = LogProbs.ModelDevice(policy);
+        var actorCritic = new ActorCritic(policy, valueModel);
+        var optimizerSteps = settings.TotalSteps * settings.OptimizerStepsPerStep;
+        // Warm-up counted in PPO steps, as AlpacaFarm's scheduler steps once per PPO step; then a constant rate (its
+        // linear decay spans ten epochs, of which the evaluated checkpoints see the first few percent).
+        var options = new TrainingOptions(LearningRate: settings.LearningRate, WarmupFraction: settings.WarmupSteps / (double)settings.TotalSteps,
+            MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed);
+        using var schedule = new AdamWSchedule(actorCritic, options, optimizerSteps);
+        var kl = settings.AdaptiveKl ? KlController.Adaptive(settings.KlCoefficient, settings.KlTarget, settings.KlHorizon) : KlController.Fixed(settings.KlCoefficient);
+        using var log = new StepLog(workDirectory);
+        reference.eval();
+        rewardModel.eval();
+
+        for (var step = 0; step < settings.TotalSteps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var batchPrompts = PromptsOf(step);
+            var promptIds = batchPrompts.Select(p => PromptFormat.Prompt(tokenizer, p)).ToArray();
+            var responses = new Sampler(policy, tokenizer).Generate(promptIds,
+                [.. batchPrompts.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"ppo step {step} rollout {i}"))],
+                new SamplingOptions(settings.Temperature, settings.TopP, settings.MaxNewTokens, seed, GenerationBatch), cancellationToken);
+            var generationSeconds = clock.Elapsed.TotalSeconds;
+
+            clock.Restart();
+            var rollouts = Score(promptIds, responses, device);
+            var scoringSeconds = clock.Elapsed.TotalSeconds;
+
+            clock.Restart();
+            var rewards = rollouts.Select(r => r.ShapedRewards(kl.Value)).ToArray();
+            if (settings.WhitenRewards) rewards = Advantages.Whiten(rewards, shiftMean: false);
+            var (advantages, returns) = Advantages.Gae(rewards, [.. rollouts.Select(r => r.Values)], settings.Gamma, settings.Lambda);
+            advantages = Advantages.Whiten(advantages, shiftMean: true);
+            var parts = new List<(PpoLossParts Parts, double Entropy)>();
+            for (var epoch = 0; epoch < settings.PpoEpochs; epoch++)
+            {
+                var order = Enumerable.Range(0, rollouts.Count).ToArray();
+                KeyedRandom.Create("ppo-minibatches", string.Create(CultureInfo.InvariantCulture, $"step {step} epoch {epoch}"), seed).Shuffle(order);
+                foreach (var minibatch in order.Chunk(settings.StepBatchSize))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    parts.Add(Optimize(minibatch, rollouts, advantages, returns, schedule, device));
+                }
+            }
+            var trainingSeconds = clock.Elapsed.TotalSeconds;
+
+            var meanKl = rollouts.Average(r => r.LogProbs.Zip(r.ReferenceLogProbs, (p, q) => (double)p - q).Sum());
+            var record = new StepRecord(step + 1,
+                rollouts.Average(r => (double)r.Score), rollouts.Average(r => (double)r.ScoreHead), rollouts.Average(r => (double)r.ScoreLikelihood),
+                meanKl, kl.Value, parts.Average(p => p.Entropy), parts.Average(p => p.Parts.PolicyLoss), parts.Average(p => p.Parts.ValueLoss),
+                parts.Average(p => p.Parts.ClipFraction), parts.Average(p => p.Parts.ApproximateKl), rollouts.Average(r => (double)r.Response.Length),
+                generationSeconds, scoringSeconds, trainingSeconds);
+            kl.Update(meanKl, rollouts.Count);
+            log.Write(record);
+            reporter.Report(new MethodProgress("ppo", step + 1, settings.TotalSteps, record.Metrics()));
+
+            if (settings.SaveEvery > 0 && (step + 1) % settings.SaveEvery == 0 && step + 1 < settings.TotalSteps)
+            {
+                var folder = Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{step + 1}"));
+                var handle = Checkpoint.SavePolicy(policy, tokenizer, folder, CodeVersion);
+                reporter.ReportArtifact(new MethodArtifact(handle, step + 1, string.Create(CultureInfo.InvariantCulture, $"policy at step {step + 1}")));
+            }
+        }
+    }
+
+    // Rollout i of step s is the (s·B + i)-th instruction of the epochs' keyed orders laid end to end.
+    private string[] PromptsOf(int step)
+    {
+        var batch = new string[settings.RolloutBatchSize];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var position = (long)step * settings.RolloutBatchSize + i;
+            var epoch = (int)(position / prompts.Count);
+            if (!_epochOrders.TryGetValue(epoch, out var order))
+            {
+                order = [.. Enumerable.Range(0, prompts.Count)];
+                KeyedRandom.Create("ppo-order", string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}"), seed).Shuffle(order);
+                _epochOrders[epoch] = order;
+            }
+            batch[i] = prompts[order[position % prompts.Count]];
+        }
+        return batch;
+    }
+
+    // Per-token log-probabilities (rollout policy, reference), values, and the reward model's score of each rollout;
+    // a rollout with an empty response (no room left after its prompt) has no token to credit and is left out.
+    private List<Rollout> Score(int[][] promptIds, IReadOnlyList<int[]> responses, Device device)
+    {
+        var rollouts = new List<Rollout>(promptIds.Length);
+        using var noGrad = torch.no_grad();
+        foreach (var chunk in Enumerable.Range(0, promptIds.Length).Where(i => responses[i].Length > 0).Chunk(ScoringBatch))
+        {
+            using var scope = NewDisposeScope();
+            var batch = SequenceBatch.Build([.. chunk.Select(i => promptIds[i])], [.. chunk.Select(i => responses[i])], tokenizer.PadId, device);
+            var logProbs = Rows(LogProbs.OfResponses(policy, batch));
+            var referenceLogProbs = Rows(LogProbs.OfResponses(reference, batch));
+            var values = Rows(ValuesOf(batch));
+            var (head, likelihood) = rewardModel.ScoreParts(batch);
+            var heads = head.cpu().data<float>().ToArray();
+            var likelihoods = likelihood.cpu().data<float>().ToArray();
+            for (var j = 0; j < chunk.Length; j++)
+            {
+                var length = responses[chunk[j]].Length;
+                rollouts.Add(new Rollout(promptIds[chunk[j]], responses[chunk[j]], logProbs[j][..length], referenceLogProbs[j][..length],
+                    values[j][..length], heads[j] + likelihoods[j], heads[j], likelihoods[j]));
+            }
+        }
+        return rollouts;
+    }
+
+    // One clipped update of the policy and the value model on a minibatch of rollouts; its loss parts and mean entropy.
+    private (PpoLossParts Parts, double Entropy) Optimize(int[] minibatch, List<Rollout> rollouts, float[][] advantages, float[][] returns,
+        AdamWSchedule schedule, Device device)
+    {
+        using var scope = NewDisposeScope();
+        policy.train();
+        valueModel.train();
+        var batch = SequenceBatch.Build([.. minibatch.Select(i => rollouts[i].Prompt)], [.. minibatch.Select(i => rollouts[i].Response)],
+            tokenizer.PadId, device);
+        var width = (int)batch.ResponseIds.shape[1];
+        var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+        var logProbs = LogProbs.OfResponses(logits, batch);
+        var values = ValuesOf(batch);
+        var mask = batch.ResponseMask.to(ScalarType.Float32);
+        var (loss, parts) = PpoObjective.Loss(logProbs, Padded(minibatch.Select(i => rollouts[i].LogProbs), width, device), Padded(minibatch.Select(i => advantages[i]), width, device),
+            values, Padded(minibatch.Select(i => rollouts[i].Values), width, device), Padded(minibatch.Select(i => returns[i]), width, device), mask,
+            settings.ClipRange, settings.ValueClipRange, settings.ValueCoefficient);
+        schedule.ZeroGrad();
+        loss.backward();
+        schedule.Step();
+        using var noGrad = torch.no_grad();
+        var logSoftmax = logits.log_softmax(-1);
+        var entropy = PpoObjective.MaskedMean(logSoftmax.exp().mul(logSoftmax).sum(-1).neg(), mask).item<float>();
+        return (parts, entropy);
+    }
+
+    // value[t] is read from the hidden state at t − 1: the state that chose response token t.
+    private Tensor ValuesOf(SequenceBatch batch) =>
+        valueModel.Values(LogProbs.ResponseHidden(valueModel.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+
+    private static float[][] Rows(Tensor matrix)
+    {
+        var width = (int)matrix.shape[1];
+        var data = matrix.cpu().data<float>().ToArray();
+        return [.. Enumerable.Range(0, (int)matrix.shape[0]).Select(row => data[(row * width)..((row + 1) * width)])];
+    }
+
+    private static Tensor Padded(IEnumerable<float[]> rows, int width, Device device)
+    {
+        var list = rows.ToList();
+        var data = new float[list.Count * width];
+        for (var row = 0; row < list.Count; row++) Array.Copy(list[row], 0, data, row * width, list[row].Length);
+        return torch.tensor(data, [list.Count, width], device: device);
+    }
+}

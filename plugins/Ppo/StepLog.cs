@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace AlpacaFarm.Plugins.Ppo;
+
+/// <summary>What one PPO step did, as a row of steps.csv and as the metrics reported to the host.</summary>
+internal sealed record StepRecord(
+    int Step,
+    double Reward,
+    double RewardHead,
+    double RewardLikelihood,
+    double Kl,
+    double KlCoefficient,
+    double Entropy,
+    double PolicyLoss,
+    double ValueLoss,
+    double ClipFraction,
+    double ApproximateKl,
+    double ResponseLength,
+    double GenerationSeconds,
+    double ScoringSeconds,
+    double TrainingSeconds)
+{
+    public const string Header =
+        "step,reward,reward_head,reward_likelihood,kl,kl_coef,entropy,policy_loss,value_loss,clip_fraction,approx_kl,response_length," +
+        "generation_seconds,scoring_seconds,training_seconds";
+
+    public string ToCsv() => string.Join(',', new double[]
+    {
+        Step, Reward, RewardHead, RewardLikelihood, Kl, KlCoefficient, Entropy, PolicyLoss, ValueLoss, ClipFraction, ApproximateKl,
+        ResponseLength, GenerationSeconds, ScoringSeconds, TrainingSeconds,
+    }.Select(value => value.ToString("G7", CultureInfo.InvariantCulture)));
+
+    public Dictionary<string, double> Metrics() => new(StringComparer.Ordinal)
+    {
+        ["reward"] = Reward, ["reward_head"] = RewardHead, ["reward_likelihood"] = RewardLikelihood, ["kl"] = Kl, ["kl_coef"] = KlCoefficient,
+        ["entropy"] = Entropy, ["value_loss"] = ValueLoss, ["clip_fraction"] = ClipFraction, ["approx_kl"] = ApproximateKl,
+        ["response_length"] = ResponseLength,
+    };
+}
+
+/// <summary>runs/KEY/steps.csv: one row per PPO step, flushed as it is written.</summary>
+internal sealed class StepLog : IDisposable
+{
+    public const string FileName = "steps.csv";
+
+    private readonly StreamWriter _writer;
+
+    public StepLog(string workDirectory)
+    {
+        Directory.CreateDirectory(workDirectory);
+        _writer = new StreamWriter(Path.Combine(workDirectory, FileName), append: false) { AutoFlush = true };
+        _writer.WriteLine(StepRecord.Header);
+    }
+
+    public void Write(StepRecord record) => _writer.WriteLine(record.ToCsv());
+
+    public void Dispose() => _writer.Dispose();
+}
