@@ -45,12 +45,15 @@ internal sealed class PpoTrainer(
         var options = new TrainingOptions(LearningRate: settings.LearningRate, WarmupFraction: settings.WarmupSteps / (double)settings.TotalSteps,
             MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed);
         using var schedule = new AdamWSchedule(actorCritic, options, optimizerSteps);
-        var kl = settings.AdaptiveKl ? KlController.Adaptive(settings.KlCoefficient, settings.KlTarget, settings.KlHorizon) : KlController.Fixed(settings.KlCoefficient);
-        using var log = new StepLog(workDirectory);
+        var resumed = PpoResume.Load(workDirectory, actorCritic, schedule);
+        var coefficient = resumed?.KlCoefficient ?? settings.KlCoefficient;
+        var kl = settings.AdaptiveKl ? KlController.Adaptive(coefficient, settings.KlTarget, settings.KlHorizon) : KlController.Fixed(coefficient);
+        using var log = new StepLog(workDirectory, resumed?.Step ?? 0);
+        if (resumed is not null) ReportResumed(resumed.Step);
         reference.eval();
         rewardModel.eval();
 
-        for (var step = 0; step < settings.TotalSteps; step++)
+        for (var step = resumed?.Step ?? 0; step < settings.TotalSteps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
@@ -97,8 +100,22 @@ internal sealed class PpoTrainer(
             {
                 var folder = Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{step + 1}"));
                 var handle = Checkpoint.SavePolicy(policy, tokenizer, folder, CodeVersion);
-                reporter.ReportArtifact(new MethodArtifact(handle, step + 1, string.Create(CultureInfo.InvariantCulture, $"policy at step {step + 1}")));
+                reporter.ReportArtifact(new MethodArtifact(handle, step + 1, CheckpointLabel(step + 1)));
+                PpoResume.Save(workDirectory, new PpoResumeState(step + 1, schedule.StepsTaken, kl.Value), actorCritic, schedule);
             }
+        }
+    }
+
+    private static string CheckpointLabel(int step) => string.Create(CultureInfo.InvariantCulture, $"policy at step {step}");
+
+    // A resumed run reports again the checkpoints its killed predecessor made, so this run's record lists them all.
+    private void ReportResumed(int step)
+    {
+        reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture, $"resuming after step {step} from {workDirectory}"));
+        for (var saved = settings.SaveEvery; saved > 0 && saved <= step; saved += settings.SaveEvery)
+        {
+            var folder = Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{saved}"));
+            reporter.ReportArtifact(new MethodArtifact(ArtifactHandle.ForFolder(ArtifactKind.Policy, folder, CodeVersion), saved, CheckpointLabel(saved)));
         }
     }
 

@@ -45,11 +45,17 @@ internal sealed class StepLog : IDisposable
 
     private readonly StreamWriter _writer;
 
-    public StepLog(string workDirectory)
+    /// <summary>A new log, or, for a resumed run, the rows of its first <paramref name="keepThrough"/> steps and what follows.</summary>
+    public StepLog(string workDirectory, int keepThrough)
     {
         Directory.CreateDirectory(workDirectory);
-        _writer = new StreamWriter(Path.Combine(workDirectory, FileName), append: false) { AutoFlush = true };
+        var path = Path.Combine(workDirectory, FileName);
+        var kept = keepThrough > 0 && File.Exists(path)
+            ? File.ReadLines(path).Skip(1).Where(line => int.Parse(line.Split(',')[0], CultureInfo.InvariantCulture) <= keepThrough).ToList()
+            : [];
+        _writer = new StreamWriter(path, append: false) { AutoFlush = true };
         _writer.WriteLine(StepRecord.Header);
+        foreach (var line in kept) _writer.WriteLine(line);
     }
 
     public void Write(StepRecord record) => _writer.WriteLine(record.ToCsv());

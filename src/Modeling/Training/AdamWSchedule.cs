@@ -65,6 +65,20 @@ public sealed class AdamWSchedule : IDisposable
         return norm;
     }
 
+    /// <summary>
+    /// Writes the optimiser's state (every parameter's moments and step count) to <paramref name="path"/>, for a resume
+    /// that must continue bit for bit; <see cref="StepsTaken"/> is saved by the caller beside it.
+    /// </summary>
+    public void SaveState(string path) => _optimizer.save_state_dict(path);
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote, for a schedule built over the same module and options.</summary>
+    public void LoadState(string path, int stepsTaken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepsTaken);
+        _optimizer.load_state_dict(path);
+        StepsTaken = stepsTaken;
+    }
+
     /// <summary>Frees the optimiser's state.</summary>
     public void Dispose() => _optimizer.Dispose();
 }
