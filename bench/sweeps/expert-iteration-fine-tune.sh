@@ -6,7 +6,7 @@
 set -euo pipefail
 home=${1:?usage: $0 HOME [CLI]}
 A=${2:-dotnet run --project src/Host --}
-for setting in "1.5e-3 4" "1.5e-3 1" "5e-4 2" "3e-4 1"; do
+for setting in "1.5e-3 1" "5e-4 1" "1.5e-3 2" "1.5e-3 4" "5e-4 2"; do
   set -- $setting
   $A run --home "$home" --recipe default --threads 2 --methods expert-iteration --eval-split validation \
     --set expert-iteration.learning_rate="$1" --set expert-iteration.epochs="$2"
