@@ -65,6 +65,6 @@ public sealed class BestOfNRunTests(TinyFarmHome home) : IClassFixture<TinyFarmH
         var row = store.FindSubmission(run.BoardId!, run.RowName!)!;
         Assert.StartsWith("best-of-n-tiny-s0-h", row.Name);
         Assert.Equal(("verified", "3", "48"), (row.Provenance.Mode, row.Provenance.Hyperparameters["n"], row.Provenance.Hyperparameters["max_new_tokens"]));
-        Assert.Equal("best-of-3 over sft (candidates at temperature 1, top-p 0.9, at most 48 new tokens)", row.Provenance.Run!["policy"]);
+        Assert.Equal("best-of-3 over sft (candidates at temperature 0.5, top-p 0.9, at most 48 new tokens)", row.Provenance.Run!["policy"]);
     }
 }
