@@ -23,7 +23,8 @@ public sealed class PpoMethod : IMethod
         DisplayName: "PPO",
         Version: "0.9.0",
         Kind: MethodKind.TrainingTime,
-        Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy.",
+        Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy. Preview: its defaults are not tuned " +
+            "yet, and on the default recipe they lengthen outputs and lose to SFT (plugins/Ppo/README.md).",
         PaperReference: "Schulman et al. 2017; Ouyang et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",
         Hyperparameters: [
             HyperparameterSpec.Int("total_steps", 40, 1, 100_000, "40 (the evaluated checkpoint)", "PPO steps to run; the policy after the last is returned."),
