@@ -98,13 +98,15 @@ internal sealed class PpoTrainer(
 
             if (settings.SaveEvery > 0 && (step + 1) % settings.SaveEvery == 0 && step + 1 < settings.TotalSteps)
             {
-                var folder = Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{step + 1}"));
-                var handle = Checkpoint.SavePolicy(policy, tokenizer, folder, CodeVersion);
+                var handle = Checkpoint.SavePolicy(policy, tokenizer, CheckpointFolder(step + 1), CodeVersion);
                 reporter.ReportArtifact(new MethodArtifact(handle, step + 1, CheckpointLabel(step + 1)));
                 PpoResume.Save(workDirectory, new PpoResumeState(step + 1, schedule.StepsTaken, kl.Value), actorCritic, schedule);
             }
         }
     }
+
+    private string CheckpointFolder(int step) =>
+        Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{step}"));
 
     private static string CheckpointLabel(int step) => string.Create(CultureInfo.InvariantCulture, $"policy at step {step}");
 
@@ -114,8 +116,7 @@ internal sealed class PpoTrainer(
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture, $"resuming after step {step} from {workDirectory}"));
         for (var saved = settings.SaveEvery; saved > 0 && saved <= step; saved += settings.SaveEvery)
         {
-            var folder = Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{saved}"));
-            reporter.ReportArtifact(new MethodArtifact(ArtifactHandle.ForFolder(ArtifactKind.Policy, folder, CodeVersion), saved, CheckpointLabel(saved)));
+            reporter.ReportArtifact(new MethodArtifact(ArtifactHandle.ForFolder(ArtifactKind.Policy, CheckpointFolder(saved), CodeVersion), saved, CheckpointLabel(saved)));
         }
     }
 

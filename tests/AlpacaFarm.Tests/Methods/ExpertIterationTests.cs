@@ -1,12 +1,10 @@
 using System.Text.Json;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Compute;
-using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Selection;
-using AlpacaFarm.Plugins;
 using AlpacaFarm.Simulation;
 using AlpacaFarm.Tests.Modeling;
 
@@ -34,19 +32,12 @@ public sealed class ExpertIterationTests(TinyModels models) : IClassFixture<Tiny
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private async Task<(TorchPolicy Policy, RecordingReporter Reporter)> Run(string work, params (string Key, string Value)[] overrides)
-    {
-        var method = PluginCatalog.Load([]).CreateMethod("expert-iteration");
-        var hyperparameters = method.Descriptor.Merge(new Dictionary<string, string>
-        {
-            ["n"] = "8", ["prompts"] = "128", ["max_new_tokens"] = "48", ["epochs"] = "3", ["batch_size"] = "16", ["learning_rate"] = "3e-3",
-        }.Concat(overrides.Select(o => KeyValuePair.Create(o.Key, o.Value))).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
-        var spec = new MethodRunSpec("expiter-test", models.Sft, models.Reward, models.Sft /* pairs unused */, new DataSplits([], Unlabeled, []),
-            Compute, hyperparameters, Seed, Path.Combine(_scratch, work), Path.Combine(_scratch, "cache"));
-        var reporter = new RecordingReporter();
-        var policy = await method.RunAsync(new MethodContext(spec, new NoLabels(), reporter), CancellationToken.None);
-        return (Assert.IsType<TorchPolicy>(policy), reporter);
-    }
+    private Task<(TorchPolicy Policy, RecordingReporter Reporter)> Run(string work, params (string Key, string Value)[] overrides) =>
+        BuiltInMethod.RunAsync("expert-iteration", models, Unlabeled, Seed, Path.Combine(_scratch, work), Path.Combine(_scratch, "cache"),
+            new Dictionary<string, string>
+            {
+                ["n"] = "8", ["prompts"] = "128", ["max_new_tokens"] = "48", ["epochs"] = "3", ["batch_size"] = "16", ["learning_rate"] = "3e-3",
+            }, overrides);
 
     [Fact]
     public async Task The_selection_holds_the_best_draw_of_each_prompt_and_a_second_run_reuses_it()

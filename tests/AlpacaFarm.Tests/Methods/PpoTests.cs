@@ -1,9 +1,5 @@
 using System.Globalization;
 using AlpacaFarm.Abstractions.Artifacts;
-using AlpacaFarm.Abstractions.Compute;
-using AlpacaFarm.Abstractions.Methods;
-using AlpacaFarm.Modeling.Policies;
-using AlpacaFarm.Plugins;
 using AlpacaFarm.Simulation;
 using AlpacaFarm.Tests.Modeling;
 
@@ -26,17 +22,14 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
 
     private async Task<(IReadOnlyList<Dictionary<string, double>> Steps, RecordingReporter Reporter)> Run(string work, params (string Key, string Value)[] overrides)
     {
-        var method = PluginCatalog.Load([]).CreateMethod("ppo");
-        var hyperparameters = method.Descriptor.Merge(new Dictionary<string, string>
-        {
-            ["total_steps"] = "24", ["rollout_batch_size"] = "32", ["step_batch_size"] = "16", ["learning_rate"] = "1e-3", ["warmup_steps"] = "2",
-            ["max_new_tokens"] = "32", ["save_every"] = "10",
-        }.Concat(overrides.Select(o => KeyValuePair.Create(o.Key, o.Value))).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
         var folder = Path.Combine(_scratch, work);
-        var spec = new MethodRunSpec("ppo-test", models.Sft, models.Reward, models.Sft /* pairs unused */, new DataSplits([], Unlabeled, []),
-            new ComputeResources("cpu", 1, 1L << 30), hyperparameters, 5, folder, Path.Combine(_scratch, "cache"));
-        var reporter = new RecordingReporter();
-        using var policy = Assert.IsType<TorchPolicy>(await method.RunAsync(new MethodContext(spec, new NoLabels(), reporter), CancellationToken.None));
+        var (policy, reporter) = await BuiltInMethod.RunAsync("ppo", models, Unlabeled, 5, folder, Path.Combine(_scratch, "cache"),
+            new Dictionary<string, string>
+            {
+                ["total_steps"] = "24", ["rollout_batch_size"] = "32", ["step_batch_size"] = "16", ["learning_rate"] = "1e-3", ["warmup_steps"] = "2",
+                ["max_new_tokens"] = "32", ["save_every"] = "10",
+            }, overrides);
+        policy.Dispose();
         var lines = File.ReadAllLines(Path.Combine(folder, "steps.csv"));
         var header = lines[0].Split(',');
         return ([.. lines.Skip(1).Select(line => header.Zip(line.Split(','), (name, value) => (name, double.Parse(value, CultureInfo.InvariantCulture)))
