@@ -21,19 +21,19 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "0.9.0",
+        Version: "1.0.0",
         Kind: MethodKind.TrainingTime,
-        Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy. Preview: its defaults are not tuned " +
-            "yet, and on the default recipe they lengthen outputs and lose to SFT (plugins/Ppo/README.md).",
+        Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
+            "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
         PaperReference: "Schulman et al. 2017; Ouyang et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",
         Hyperparameters: [
             HyperparameterSpec.Int("total_steps", 40, 1, 100_000, "40 (the evaluated checkpoint)", "PPO steps to run; the policy after the last is returned."),
-            HyperparameterSpec.Int("rollout_batch_size", 64, 1, 100_000, "512", "Rollouts per PPO step."),
-            HyperparameterSpec.Int("step_batch_size", 32, 1, 100_000, "256", "Rollouts per optimiser step."),
+            HyperparameterSpec.Int("rollout_batch_size", 256, 1, 100_000, "512", "Rollouts per PPO step."),
+            HyperparameterSpec.Int("step_batch_size", 128, 1, 100_000, "256", "Rollouts per optimiser step."),
             HyperparameterSpec.Int("ppo_epochs", 2, 1, 100, "2", "Passes over each step's rollouts."),
             HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "1e-5", "AdamW learning rate (constant after warm-up)."),
             HyperparameterSpec.Int("warmup_steps", 5, 0, 100_000, "5", "PPO steps warming the learning rate up linearly."),
-            HyperparameterSpec.Float("kl_coef", 0.0067, 0, 100, "0.0067 (simulated), 0.02 (human)", "β: weight of the per-token KL penalty to the SFT policy."),
+            HyperparameterSpec.Float("kl_coef", 0.2, 0, 100, "0.0067 (simulated), 0.02 (human)", "β: weight of the per-token KL penalty to the SFT policy."),
             HyperparameterSpec.Bool("adaptive_kl", false, "false", "Adapt β towards kl_target (Ziegler et al.) instead of keeping it fixed."),
             HyperparameterSpec.Float("kl_target", 6, 1e-6, 1e6, "6", "The adaptive controller's target KL (summed over a response)."),
             HyperparameterSpec.Float("kl_horizon", 10_000, 1, 1e9, "10000", "The adaptive controller's horizon, in rollouts."),
@@ -42,11 +42,12 @@ public sealed class PpoMethod : IMethod
             HyperparameterSpec.Float("vf_coef", 0.1, 0, 100, "0.1", "Weight of the value loss."),
             HyperparameterSpec.Float("gamma", 1, 0, 1, "1", "Discount γ."),
             HyperparameterSpec.Float("lambda", 1, 0, 1, "1", "GAE's λ."),
-            HyperparameterSpec.Bool("whiten_rewards", true, "true", "Scale the shaped rewards by their std (mean kept)."),
+            HyperparameterSpec.Bool("whiten_rewards", false, "true",
+                "Scale the shaped rewards by their std (mean kept); off on the farm, where it pays every token (plugins/Ppo/README.md)."),
             HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0", "Rollout sampling temperature."),
             HyperparameterSpec.Float("top_p", 1.0, 1e-6, 1, "1.0", "Rollout nucleus mass."),
             HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest rollout response, in tokens."),
-            HyperparameterSpec.Int("save_every", 20, 0, 100_000, "20", "Save and report a policy checkpoint every this many steps (0: none)."),
+            HyperparameterSpec.Int("save_every", 10, 0, 100_000, "20", "Save and report a policy checkpoint every this many steps (0: none)."),
         ],
         IsImplemented: true);
 

@@ -30,11 +30,11 @@ internal sealed record StepRecord(
         ResponseLength, GenerationSeconds, ScoringSeconds, TrainingSeconds,
     }.Select(value => value.ToString("G7", CultureInfo.InvariantCulture)));
 
+    /// <summary>What the host shows as the run goes (in this order); steps.csv keeps every column.</summary>
     public Dictionary<string, double> Metrics() => new(StringComparer.Ordinal)
     {
-        ["reward"] = Reward, ["reward_head"] = RewardHead, ["reward_likelihood"] = RewardLikelihood, ["kl"] = Kl, ["kl_coef"] = KlCoefficient,
-        ["entropy"] = Entropy, ["value_loss"] = ValueLoss, ["clip_fraction"] = ClipFraction, ["approx_kl"] = ApproximateKl,
-        ["response_length"] = ResponseLength,
+        ["reward"] = Reward, ["head"] = RewardHead, ["likelihood"] = RewardLikelihood, ["kl"] = Kl, ["entropy"] = Entropy,
+        ["length"] = ResponseLength, ["clip"] = ClipFraction, ["s/step"] = GenerationSeconds + ScoringSeconds + TrainingSeconds,
     };
 }
 

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace AlpacaFarm.Host.Output;
 
 /// <summary>
-/// Shows long farm jobs: a progress bar per stage with loss, tokens/s and ETA on a terminal; on a pipe or in a log,
+/// Shows long farm jobs: a progress bar per stage with loss, tokens/s (or a method's own metrics) and ETA on a terminal; on a pipe or in a log,
 /// a line on standard error when a stage starts and then every tenth of it, so standard output stays clean (JSON).
 /// </summary>
 public static class TrainingProgressView
@@ -56,6 +56,8 @@ public static class TrainingProgressView
             else if (double.IsFinite(training.TokensPerSecond))
                 text += $" · {training.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture)} tok/s";
         }
+        foreach (var (name, value) in stage.Metrics ?? new Dictionary<string, double>())
+            text += $" · {name} {value.ToString("0.###", CultureInfo.InvariantCulture)}";
         return text;
     }
 }

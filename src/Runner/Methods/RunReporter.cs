@@ -39,8 +39,12 @@ public sealed class RunReporter : IMethodReporter, IDisposable
             string.Concat(metrics.Select(metric => $" {metric.Key}={metric.Value.ToString("G6", CultureInfo.InvariantCulture)}")));
         _progress?.Report(new TrainingStage($"{_method}: {progress.Stage}", progress.Step, progress.TotalSteps,
             new TrainingProgress(progress.Step, progress.TotalSteps, metrics.GetValueOrDefault("loss", double.NaN),
-                metrics.GetValueOrDefault("learning_rate", double.NaN), metrics.GetValueOrDefault("tokens_per_second", double.NaN))));
+                metrics.GetValueOrDefault("learning_rate", double.NaN), metrics.GetValueOrDefault("tokens_per_second", double.NaN)),
+            metrics.Where(metric => !ShownAsTraining.Contains(metric.Key)).ToDictionary()));
     }
+
+    // The metrics the display already shows through TrainingProgress.
+    private static readonly HashSet<string> ShownAsTraining = ["loss", "learning_rate", "tokens_per_second"];
 
     public void Log(MethodLogLevel level, string message) => Write(level.ToString().ToLowerInvariant(), message);
 

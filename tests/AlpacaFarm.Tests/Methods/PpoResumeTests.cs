@@ -58,6 +58,8 @@ public sealed class PpoResumeTests : IDisposable
         var wholeWork = Path.Combine(_whole.Path, "runs", Path.GetFileName(work));
         Assert.True(Directory.Exists(wholeWork), "both homes give the run the same key");
         Assert.Contains("resuming after step", File.ReadAllText(Path.Combine(work, "log.txt")), StringComparison.Ordinal);
+        // The display shows each step's reward parts and KL as the run goes.
+        Assert.Matches(@"ppo: ppo · reward -?[0-9.]+ · head -?[0-9.]+ · likelihood -?[0-9.]+ · kl [0-9.]+ · entropy [0-9.]+ · length [0-9.]+", whole.Error);
         Assert.Equal(Hash(Path.Combine(wholeWork, "policy", "weights.bin")), Hash(Path.Combine(work, "policy", "weights.bin")));
         Assert.Equal(File.ReadAllLines(Path.Combine(wholeWork, "steps.csv")).Select(Rewards), File.ReadAllLines(Path.Combine(work, "steps.csv")).Select(Rewards));
         using var store = _killed.Open();

@@ -46,14 +46,34 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
         var last = steps.TakeLast(3).Average(s => s["reward"]);
         Assert.True(last - first > RewardGain, $"mean proxy reward of the first 3 steps {first:F4}, of the last 3 {last:F4} (needed a gain of {RewardGain})");
         Assert.All(steps, s => Assert.True(s["kl"] < KlBound, $"step {s["step"]}: KL {s["kl"]:F3} (bound {KlBound})"));
-        Assert.All(steps, s => Assert.Equal(s["reward"], s["reward_head"] + s["reward_likelihood"], 4));
+        Assert.All(steps, s => Assert.Equal(s["reward"], s["reward_head"] + s["reward_likelihood"], 1e-3));
         // Checkpoints at steps 10 and 20 (the last step's policy is the one returned), reported with their steps.
         Assert.Equal([10, 20], reporter.Artifacts.Select(a => a.Step));
         Assert.All(reporter.Artifacts, a => Assert.Equal(ArtifactKind.Policy, a.Handle.Kind));
         Assert.Equal(24, reporter.Progress.Count(p => p.Stage == "ppo"));
     }
 
+    [Fact]
+    public async Task A_large_kl_coefficient_keeps_the_policy_close_to_sft_while_a_small_one_lets_it_move()
+    {
+        var (free, _) = await Run("free-kl", ("kl_coef", "0.01"));
+        var (anchored, _) = await Run("anchored", ("kl_coef", AnchoredKlCoefficient));
+
+        var freeKl = free.Max(s => s["kl"]);
+        Assert.True(freeKl > FreeKlAtLeast, $"without the anchor the KL reached only {freeKl:F3}: the policy did not move, so the anchor proves nothing");
+        var anchoredKl = anchored.Max(s => s["kl"]);
+        Assert.True(anchoredKl < AnchoredKlBound, $"with kl_coef {AnchoredKlCoefficient} the KL reached {anchoredKl:F3} (bound {AnchoredKlBound}); " +
+            $"per step {string.Join(' ', anchored.Select(s => s["kl"].ToString("F2", CultureInfo.InvariantCulture)))}, without the anchor " +
+            string.Join(' ', free.Select(s => s["kl"].ToString("F2", CultureInfo.InvariantCulture))));
+    }
+
     // About half the gain, and twice the largest KL, measured when the test was written (plugins/Ppo/README.md).
-    private const double RewardGain = 0.4;
-    private const double KlBound = 8;
+    private const double RewardGain = 0.6;
+    private const double KlBound = 10;
+    // kl_coef 20 against 0.01 at the same learning rate: twice the anchored run's largest KL, and about two thirds of the
+    // free run's. On the nearly uniform tiny policy Adam's noisy steps still drift, so the anchor bounds the KL rather
+    // than pinning it (plugins/Ppo/README.md).
+    private const string AnchoredKlCoefficient = "20";
+    private const double AnchoredKlBound = 2.5;
+    private const double FreeKlAtLeast = 3.5;
 }
