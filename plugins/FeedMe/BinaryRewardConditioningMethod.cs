@@ -1,26 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Abstractions.Reporting;
+using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Data;
+using AlpacaFarm.Modeling.Policies;
+using AlpacaFarm.Modeling.Reporting;
+using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
 
 namespace AlpacaFarm.Plugins.FeedMe;
 
-/// <summary>Binary reward conditioning: declared, not implemented yet. Listed by the host; running it fails with a clear error.</summary>
+/// <summary>
+/// Binary reward conditioning, as the AlpacaFarm paper describes it (it ships no code): the SFT policy's vocabulary
+/// grows by two control tokens; each shared pair (draws dropped) becomes two supervised examples, [&lt;good&gt;, x,
+/// y_chosen] and [&lt;bad&gt;, x, y_rejected], trained with SFT's loss and loop; the policy then decodes with &lt;good&gt;.
+/// </summary>
 public sealed class BinaryRewardConditioningMethod : IMethod
 {
+    /// <summary>Written into the returned checkpoint; bump when training behaviour changes.</summary>
+    public const string CodeVersion = "binary-reward-conditioning/1";
+
+    /// <summary>The control token of preferred responses, which the trained policy decodes with.</summary>
+    public const string Good = "<good>";
+
+    /// <summary>The control token of dispreferred responses.</summary>
+    public const string Bad = "<bad>";
+
     public MethodDescriptor Descriptor { get; } = new(
         Id: "binary-reward-conditioning",
         DisplayName: "Binary reward conditioning",
-        Version: "0.1.0",
+        Version: "1.0.0",
         Kind: MethodKind.TrainingTime,
         Description: "Fine-tunes on both outputs of each pair prefixed with a good/bad control token; generates with the good token.",
         PaperReference: "Keskar et al. 2019; Liu et al. 2023; AlpacaFarm (Dubois et al. 2023) §4",
         Hyperparameters: [
-            HyperparameterSpec.Float("learning_rate", 2e-5, 1e-9, 1, "2e-5 (SFT's; the paper gives none)", "Peak AdamW learning rate."),
-            HyperparameterSpec.Int("epochs", 3, 1, 100, "3", "Passes over the conditioned pairs."),
-            HyperparameterSpec.Int("batch_size", 128, 1, 4096, "128", "Examples per optimiser step."),
+            HyperparameterSpec.Float("learning_rate", 3e-4, 1e-9, 1, "2e-5 (SFT's; the paper gives none)", "Peak AdamW learning rate."),
+            HyperparameterSpec.Int("epochs", 1, 1, 100, "3", "Passes over the conditioned examples (two per pair)."),
+            HyperparameterSpec.Int("batch_size", 32, 1, 4096, "128", "Examples per optimiser step."),
             HyperparameterSpec.Float("warmup_ratio", 0.03, 0, 0.99, "0.03", "Fraction of steps warming up linearly."),
         ],
-        IsImplemented: false);
+        IsImplemented: true);
 
-    public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("Binary reward conditioning is not implemented yet.");
+    public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        var (spec, reporter) = (context.Spec, context.Reporter);
+        var hyperparameters = spec.Hyperparameters;
+        var clock = Stopwatch.StartNew();
+        var rows = PreferencePairs.Read(spec.PreferenceData);
+        var pairs = PreferencePairs.Examples(rows);
+        if (pairs.Count == 0) throw new InvalidOperationException("the shared preference data has no pair with a preference: reward conditioning has nothing to learn from");
+        List<SftExample> conditioned = [.. pairs.SelectMany(pair => new[]
+        {
+            new SftExample(pair.Instruction, pair.Chosen, Good),
+            new SftExample(pair.Instruction, pair.Rejected, Bad),
+        })];
+
+        var device = TorchDevice.Apply(spec.Compute);
+        var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
+        var tokenizer = words.WithControlTokens(Good, Bad);
+        using var model = ControlTokenGrowth.Grow(sft, tokenizer.ControlTokens.Count - words.ControlTokens.Count,
+            TorchSeeding.Generator("reward-conditioning-tokens", "good,bad", spec.Seed));
+        sft.Dispose();
+        var options = new TrainingOptions(
+            Epochs: hyperparameters.GetInt("epochs"), BatchSize: hyperparameters.GetInt("batch_size"),
+            LearningRate: hyperparameters.GetDouble("learning_rate"), WarmupFraction: hyperparameters.GetDouble("warmup_ratio"),
+            Seed: spec.Seed, ProgressEvery: 5);
+        var result = new SftTrainer(model, tokenizer, options).Train(conditioned, new TrainingProgressReporter(reporter, "policy"), cancellationToken);
+        reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
+            $"fine-tuned {result.Steps} steps on {conditioned.Count} conditioned examples from {pairs.Count} pairs ({rows.Count - pairs.Count} draws dropped) in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));
+
+        IPolicy trained = TorchPolicy.Save(model, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), CodeVersion, spec.Compute,
+            $"binary reward conditioning (decodes with {Good})", decodeControl: Good);
+        return Task.FromResult(trained);
+    }
 }

@@ -6,14 +6,19 @@ namespace AlpacaFarm.Modeling;
 /// The version of the modeling SDK plugins compile against (this assembly's public surface): plugin.json declares it as
 /// sdkVersion, and the host checks it as it checks the contract version.
 /// </summary>
-/// <remarks>1.1.0: Reinforcement (GAE, whitening, the PPO objective, KL controllers).</remarks>
+/// <remarks>
+/// 1.1.0: Reinforcement (GAE, whitening, the PPO objective, KL controllers).
+/// 2.0.0: control tokens (ITokenizer's control members, a control slot in PromptFormat, SftExample and policy configs,
+/// masked logits, ControlTokenGrowth); the pairwise objectives (PreferenceObjective); PreferencePairs.Examples and
+/// SplitByInstruction; TrainingLoop's epoch hook. Signatures gained optional parameters, so plugins built for 1.x are refused.
+/// </remarks>
 public static class SdkVersion
 {
     /// <summary>Bumped when the public surface changes incompatibly: plugins built for another major are refused.</summary>
-    public const int Major = 1;
+    public const int Major = 2;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 1;
+    public const int Minor = 0;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

@@ -23,19 +23,30 @@ public static class Checkpoint
     private const string Format = "alpacafarm-checkpoint/1";
 
     /// <summary>What <c>config.json</c> holds.</summary>
+    /// <param name="DecodeControl">
+    /// The control token a policy decodes with (reward conditioning's <c>&lt;good&gt;</c>): every prompt it answers,
+    /// in evaluation and in checkpoint sweeps alike, carries it. Absent (and not written) for unconditioned policies.
+    /// </param>
     public sealed record Manifest(
         [property: JsonPropertyName("format")] string Format,
         [property: JsonPropertyName("kind")] ArtifactKind Kind,
         [property: JsonPropertyName("codeVersion")] string CodeVersion,
-        [property: JsonPropertyName("model")] TransformerConfig Model);
+        [property: JsonPropertyName("model")] TransformerConfig Model,
+        [property: JsonPropertyName("decodeControl"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecodeControl = null);
 
-    /// <summary>Saves a policy into <paramref name="folder"/> and returns its handle; <paramref name="codeVersion"/> names the code that trained it.</summary>
-    public static ArtifactHandle SavePolicy(CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion) =>
-        Save(model, model.Config, ArtifactKind.Policy, tokenizer, folder, codeVersion);
+    /// <summary>
+    /// Saves a policy into <paramref name="folder"/> and returns its handle; <paramref name="codeVersion"/> names the code
+    /// that trained it, and <paramref name="decodeControl"/> the control token it answers with, if any.
+    /// </summary>
+    public static ArtifactHandle SavePolicy(CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion, string? decodeControl = null)
+    {
+        if (decodeControl is not null) tokenizer.ControlId(decodeControl); // throws for a token the vocabulary lacks
+        return Save(model, model.Config, ArtifactKind.Policy, tokenizer, folder, codeVersion, decodeControl);
+    }
 
     /// <summary>Saves a reward model into <paramref name="folder"/> and returns its handle; <paramref name="codeVersion"/> names the code that trained it.</summary>
     public static ArtifactHandle SaveRewardModel(RewardModel model, ITokenizer tokenizer, string folder, string codeVersion) =>
-        Save(model, model.Config, ArtifactKind.RewardModel, tokenizer, folder, codeVersion);
+        Save(model, model.Config, ArtifactKind.RewardModel, tokenizer, folder, codeVersion, null);
 
     /// <summary>Opens a policy handle (checked intact) on <paramref name="device"/> (CPU when null).</summary>
     public static (CausalTransformer Model, WordTokenizer Tokenizer) LoadPolicy(ArtifactHandle handle, torch.Device? device = null)
@@ -64,12 +75,12 @@ public static class Checkpoint
     }
 
     private static ArtifactHandle Save(
-        torch.nn.Module model, TransformerConfig config, ArtifactKind kind, ITokenizer tokenizer, string folder, string codeVersion)
+        torch.nn.Module model, TransformerConfig config, ArtifactKind kind, ITokenizer tokenizer, string folder, string codeVersion, string? decodeControl)
     {
         if (config.VocabularySize != tokenizer.VocabularySize)
             throw new ArgumentException($"model vocabulary {config.VocabularySize} differs from the tokenizer's {tokenizer.VocabularySize}");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(new Manifest(Format, kind, codeVersion, config), Json));
+        File.WriteAllText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(new Manifest(Format, kind, codeVersion, config, decodeControl), Json));
         tokenizer.Save(folder);
         model.save(Path.Combine(folder, WeightsFile));
         return ArtifactHandle.ForFolder(kind, folder, codeVersion);
@@ -84,6 +95,10 @@ public static class Checkpoint
         var tokenizer = WordTokenizer.Load(handle.Path);
         if (tokenizer.VocabularySize != manifest.Model.VocabularySize)
             throw new InvalidDataException($"{handle.Path}: vocabulary of {tokenizer.VocabularySize} ids, model of {manifest.Model.VocabularySize}");
+        if (tokenizer.ControlTokens.Count != manifest.Model.ControlTokens)
+            throw new InvalidDataException($"{handle.Path}: vocabulary with {tokenizer.ControlTokens.Count} control tokens, model with {manifest.Model.ControlTokens}");
+        if (manifest.DecodeControl is { } control && !tokenizer.ControlTokens.Contains(control))
+            throw new InvalidDataException($"{handle.Path}: decodes with '{control}', which its vocabulary lacks");
         return (manifest, tokenizer);
     }
 

@@ -11,7 +11,8 @@ namespace AlpacaFarm.Modeling.Policies;
 
 /// <summary>
 /// A policy checkpoint behind the contract's <see cref="IPolicy"/>: prompts are instructions, formatted by
-/// <see cref="PromptFormat"/>; each output is the decoded response up to end-of-sequence.
+/// <see cref="PromptFormat"/> with the control token the checkpoint decodes with (if any); each output is the decoded
+/// response up to end-of-sequence.
 /// </summary>
 /// <remarks>
 /// Generation runs synchronously on the calling thread (TorchSharp's dispose scopes are per thread) and the
@@ -25,8 +26,9 @@ public sealed class TorchPolicy : IPolicy, IDisposable
     private readonly ComputeResources _compute;
     private readonly int _batchSize;
 
-    private TorchPolicy(string name, ArtifactHandle handle, CausalTransformer model, ITokenizer tokenizer, ComputeResources compute, int batchSize)
+    private TorchPolicy(string name, ArtifactHandle handle, CausalTransformer model, ITokenizer tokenizer, ComputeResources compute, int batchSize, string? control)
     {
+        Control = control;
         Name = name;
         Dependencies = [handle];
         _model = model;
@@ -35,12 +37,22 @@ public sealed class TorchPolicy : IPolicy, IDisposable
         _batchSize = batchSize;
     }
 
-    /// <summary>Opens a policy handle on the device of <paramref name="compute"/>, with its thread count.</summary>
-    public static TorchPolicy Open(ArtifactHandle handle, ComputeResources compute, string? name = null, int batchSize = 16)
+    /// <summary>
+    /// Opens a policy handle on the device of <paramref name="compute"/>, with its thread count. It decodes with the
+    /// control token its config names, or with <paramref name="control"/> when given (e.g. reward conditioning's
+    /// <c>&lt;bad&gt;</c>, to compare).
+    /// </summary>
+    public static TorchPolicy Open(ArtifactHandle handle, ComputeResources compute, string? name = null, int batchSize = 16, string? control = null)
     {
         var device = TorchDevice.Apply(compute);
         var (model, tokenizer) = Checkpoint.LoadPolicy(handle, device);
-        return new TorchPolicy(name ?? $"torch policy {Path.GetFileName(handle.Path)}", handle, model, tokenizer, compute, batchSize);
+        control ??= Checkpoint.ReadManifest(handle.Path).DecodeControl;
+        if (control is not null && !tokenizer.ControlTokens.Contains(control))
+        {
+            model.Dispose();
+            throw new ArgumentException($"policy {handle.Path} has no control token '{control}' (it has: {(tokenizer.ControlTokens.Count == 0 ? "none" : string.Join(", ", tokenizer.ControlTokens))})", nameof(control));
+        }
+        return new TorchPolicy(name ?? $"torch policy {Path.GetFileName(handle.Path)}", handle, model, tokenizer, compute, batchSize, control);
     }
 
     /// <summary>
@@ -49,8 +61,12 @@ public sealed class TorchPolicy : IPolicy, IDisposable
     /// (and disposes) <paramref name="model"/>; <paramref name="codeVersion"/> names the code that trained it.
     /// </summary>
     public static TorchPolicy Save(
-        CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion, ComputeResources compute, string? name = null, int batchSize = 16) =>
-        Open(Checkpoint.SavePolicy(model, tokenizer, folder, codeVersion), compute, name, batchSize);
+        CausalTransformer model, ITokenizer tokenizer, string folder, string codeVersion, ComputeResources compute, string? name = null, int batchSize = 16,
+        string? decodeControl = null) =>
+        Open(Checkpoint.SavePolicy(model, tokenizer, folder, codeVersion, decodeControl), compute, name, batchSize);
+
+    /// <summary>The control token every prompt carries, or null.</summary>
+    public string? Control { get; }
 
     /// <summary>How listings and provenance name this policy.</summary>
     public string Name { get; }
@@ -85,7 +101,7 @@ public sealed class TorchPolicy : IPolicy, IDisposable
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count != prompts.Count) throw new ArgumentException("one key per prompt", nameof(keys));
         TorchDevice.Apply(_compute);
-        var tokens = prompts.Select(p => (IReadOnlyList<int>)PromptFormat.Prompt(_tokenizer, p)).ToArray();
+        var tokens = prompts.Select(p => (IReadOnlyList<int>)PromptFormat.Prompt(_tokenizer, p, Control)).ToArray();
         var generated = new Sampler(_model, _tokenizer).Generate(tokens, [.. keys], SamplingOptions.From(options, _batchSize), cancellationToken);
         return generated.Select(ids => _tokenizer.Decode(PromptFormat.UntilEos(_tokenizer, ids))).ToArray();
     }

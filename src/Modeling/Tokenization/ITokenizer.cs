@@ -27,6 +27,15 @@ public interface ITokenizer
     /// <summary>Marks the start of the response in <see cref="PromptFormat"/>.</summary>
     int ResponseId { get; }
 
+    /// <summary>The id of the first control token: control tokens take the ids from here to the end of the vocabulary.</summary>
+    int FirstControlId { get; }
+
+    /// <summary>The control tokens (e.g. <c>&lt;good&gt;</c>) in id order; no text encodes to them, and models never sample them.</summary>
+    IReadOnlyList<string> ControlTokens { get; }
+
+    /// <summary>The id of a control token; throws for a token this vocabulary does not have.</summary>
+    int ControlId(string token);
+
     /// <summary>The ids of a text, without special tokens; unknown tokens become <see cref="UnkId"/>.</summary>
     IReadOnlyList<int> Encode(string text);
 

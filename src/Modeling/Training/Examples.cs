@@ -2,8 +2,8 @@ using AlpacaFarm.Abstractions.Randomness;
 
 namespace AlpacaFarm.Modeling.Training;
 
-/// <summary>An instruction and the response to imitate.</summary>
-public sealed record SftExample(string Instruction, string Response);
+/// <summary>An instruction and the response to imitate, conditioned on a control token when <paramref name="Control"/> is given.</summary>
+public sealed record SftExample(string Instruction, string Response, string? Control = null);
 
 /// <summary>An instruction with a preferred (chosen) and a dispreferred (rejected) response.</summary>
 public sealed record PreferenceExample(string Instruction, string Chosen, string Rejected);

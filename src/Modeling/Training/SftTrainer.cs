@@ -21,7 +21,7 @@ public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, Tr
         IReadOnlyList<SftExample> examples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (examples.Count == 0) throw new ArgumentException("SFT needs at least one example", nameof(examples));
-        var fitted = examples.Select(e => PromptFormat.Fit(tokenizer, e.Instruction, e.Response, model.Config.MaxSequenceLength)).ToArray();
+        var fitted = examples.Select(e => PromptFormat.Fit(tokenizer, e.Instruction, e.Response, model.Config.MaxSequenceLength, e.Control)).ToArray();
         var device = LogProbs.ModelDevice(model);
         return TrainingLoop.Run(model, options, fitted.Length, "sft-order", indices =>
         {

@@ -31,9 +31,13 @@ public static class TrainingLoop
     /// <param name="step">Builds one batch from the indices and returns its loss; called inside the step's dispose scope.</param>
     /// <param name="progress">Told every <see cref="TrainingOptions.ProgressEvery"/> steps and at the last.</param>
     /// <param name="cancellationToken">Checked before each step.</param>
+    /// <param name="epochEnd">
+    /// Called with the epoch's number (1-based) after the step that ends each epoch (and after the last step), in the
+    /// training step's dispose scope and in training mode: for held-out measurements (wrap them in <c>torch.no_grad()</c>).
+    /// </param>
     public static TrainingResult Run(
         nn.Module module, TrainingOptions options, int examples, string orderPurpose, Func<int[], StepLoss> step,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? epochEnd = null)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +46,7 @@ public static class TrainingLoop
         ArgumentException.ThrowIfNullOrEmpty(orderPurpose);
         ArgumentOutOfRangeException.ThrowIfLessThan(examples, 1);
         var totalSteps = options.TotalSteps(examples);
+        var stepsPerEpoch = (int)Math.Ceiling(examples / (double)options.BatchSize);
         using var schedule = new AdamWSchedule(module, options, totalSteps);
         var losses = new List<double>(totalSteps);
         var clock = Stopwatch.StartNew();
@@ -66,6 +71,7 @@ public static class TrainingLoop
                 var done = losses.Count;
                 if (progress is not null && (done % options.ProgressEvery == 0 || done == totalSteps))
                     progress.Report(new TrainingProgress(done, totalSteps, losses[^1], rate, TokensPerSecond(tokens, clock)));
+                if (epochEnd is not null && (done % stepsPerEpoch == 0 || done == totalSteps)) epochEnd((done + stepsPerEpoch - 1) / stepsPerEpoch);
             }
         }
         finally

@@ -82,15 +82,31 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         return final_norm.forward(x).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Next-token logits [batch, time, vocabulary] from hidden states.</summary>
+    /// <summary>
+    /// Next-token logits [batch, time, vocabulary] from hidden states. Control tokens' logits are
+    /// <see cref="MaskedLogit"/>: they get probability 0 everywhere (sampling, log-probabilities, KL and entropy alike),
+    /// and the finite value keeps p·log p at 0 rather than NaN.
+    /// </summary>
     public Tensor Logits(Tensor hidden)
     {
         if (Precision != MatmulPrecision.Bf16Mixed)
-            return lm_head is null ? hidden.matmul(token_embedding.weight!.t()) : lm_head.forward(hidden);
+            return MaskControlTokens(lm_head is null ? hidden.matmul(token_embedding.weight!.t()) : lm_head.forward(hidden));
         using var scope = NewDisposeScope();
         var low = hidden.to(ScalarType.BFloat16);
         var logits = lm_head is null ? low.matmul(token_embedding.weight!.to(ScalarType.BFloat16).t()) : Linear(lm_head, low, bf16: true);
-        return logits.to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return MaskControlTokens(logits.to(ScalarType.Float32)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The logit every control token gets: exp of it underflows to 0 next to any real logit.</summary>
+    public static readonly Scalar MaskedLogit = (-1e9f).ToScalar();
+
+    private Tensor MaskControlTokens(Tensor logits)
+    {
+        if (Config.ControlTokens == 0) return logits;
+        using var scope = NewDisposeScope();
+        var first = Config.VocabularySize - Config.ControlTokens;
+        var ids = torch.arange(first, Config.VocabularySize, dtype: ScalarType.Int64, device: logits.device);
+        return logits.index_fill(-1, ids, MaskedLogit).MoveToOuterDisposeScope();
     }
 
     /// <summary>Value estimates [batch, time] from hidden states; needs <see cref="TransformerConfig.ValueHead"/>.</summary>

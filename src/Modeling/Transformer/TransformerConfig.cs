@@ -15,6 +15,10 @@ namespace AlpacaFarm.Modeling.Transformer;
 /// <param name="MlpRatio">Hidden width of each block's MLP, as a multiple of the width.</param>
 /// <param name="TiedEmbeddings">Whether the language-model head reuses the token embedding matrix.</param>
 /// <param name="ValueHead">Whether the model carries a scalar value head (for PPO).</param>
+/// <param name="ControlTokens">
+/// How many of the last ids are control tokens, which the model reads but never predicts: their logits are masked (see
+/// <see cref="CausalTransformer.Logits"/>). Written to JSON only when not 0, so configs without them keep their bytes.
+/// </param>
 public sealed record TransformerConfig(
     int VocabularySize,
     int Depth = 3,
@@ -23,7 +27,8 @@ public sealed record TransformerConfig(
     int MaxSequenceLength = 192,
     int MlpRatio = 4,
     bool TiedEmbeddings = true,
-    bool ValueHead = false)
+    bool ValueHead = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int ControlTokens = 0)
 {
     /// <summary>Width of one attention head.</summary>
     [JsonIgnore]
@@ -36,6 +41,7 @@ public sealed record TransformerConfig(
         : Heads < 1 || Width < 1 || Width % Heads != 0 ? $"width {Width} must be a positive multiple of heads {Heads}"
         : MaxSequenceLength < 2 ? "maximum sequence length must be at least 2"
         : MlpRatio < 1 ? "MLP ratio must be at least 1"
+        : ControlTokens < 0 || ControlTokens >= VocabularySize ? $"control tokens ({ControlTokens}) must be at least 0 and fewer than the vocabulary ({VocabularySize})"
         : null;
 
     /// <summary>Throws when <see cref="Problem"/> is not null.</summary>

@@ -133,13 +133,13 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         return Build(ArtifactKind.RewardModel, key, folder =>
         {
             TorchDevice.Apply(compute);
-            var (train, heldOut) = SplitByInstruction(PreferencePairs.Read(data.Handle), recipe, seed);
+            var (train, heldOut) = PreferencePairs.SplitByInstruction(PreferencePairs.Read(data.Handle), recipe.HeldOutPairs, KeyedRandom.Create("reward-held-out", recipe.Name, seed));
             var (policy, tokenizer) = Checkpoint.LoadPolicy(sft.Handle);
             using var backbone = policy;
             using var model = new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed));
             model.CopyBackboneFrom(backbone);
             var trainer = new RewardTrainer(model, tokenizer, recipe.Reward with { Seed = seed });
-            var result = trainer.Train(Examples(train), Examples(heldOut), Stage(progress, "training the reward model"), cancellationToken);
+            var result = trainer.Train(PreferencePairs.Examples(train), PreferencePairs.Examples(heldOut), Stage(progress, "training the reward model"), cancellationToken);
             Checkpoint.SaveRewardModel(model, tokenizer, folder, RewardTrainer.CodeVersion);
 
             // Accuracy on the noisy training labels (what it was trained toward), on the pool's noiseless labels and on gold.
@@ -199,31 +199,6 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 
     private static Dictionary<string, double> ReadMetrics(string folder) =>
         JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(folder, MetricsFile)))!;
-
-    /// <summary>
-    /// Held-out pairs are whole instructions: the world repeats instructions, SFT samples of one instruction often
-    /// coincide, and the label noise is keyed on the pair, so a pair split alone would leak memorised coin flips
-    /// into the held-out accuracy.
-    /// </summary>
-    private static (List<LabelledPair> Train, List<LabelledPair> HeldOut) SplitByInstruction(IReadOnlyList<LabelledPair> rows, FarmRecipe recipe, long seed)
-    {
-        var instructions = rows.Select(row => row.Instruction).Distinct(StringComparer.Ordinal).ToArray();
-        KeyedRandom.Create("reward-held-out", recipe.Name, seed).Shuffle(instructions);
-        var held = new HashSet<string>(StringComparer.Ordinal);
-        var count = 0;
-        var perInstruction = rows.GroupBy(row => row.Instruction, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
-        foreach (var instruction in instructions)
-        {
-            if (count >= recipe.HeldOutPairs) break;
-            held.Add(instruction);
-            count += perInstruction[instruction];
-        }
-        return (rows.Where(row => !held.Contains(row.Instruction)).ToList(), rows.Where(row => held.Contains(row.Instruction)).ToList());
-    }
-
-    private static List<PreferenceExample> Examples(IEnumerable<LabelledPair> rows) =>
-        [.. rows.Where(row => row.Preference != 1.5)
-            .Select(row => row.Preference < 1.5 ? new PreferenceExample(row.Instruction, row.Output1, row.Output2) : new PreferenceExample(row.Instruction, row.Output2, row.Output1))];
 
     /// <summary>Training or generation progress, labelled with its stage.</summary>
     public static IProgress<TrainingProgress>? Stage(IProgress<TrainingStage>? progress, string stage) =>

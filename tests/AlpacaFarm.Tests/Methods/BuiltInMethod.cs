@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Compute;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Modeling.Policies;
@@ -13,13 +14,22 @@ internal static class BuiltInMethod
     /// The method's defaults merged with <paramref name="settings"/> and then <paramref name="overrides"/>, one thread, the
     /// SFT handle standing in for the pairs (these methods read none); the policy it returns and what it reported.
     /// </summary>
-    public static async Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunAsync(string id, TinyModels models, IReadOnlyList<string> unlabeled,
-        long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] overrides)
+    public static Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunAsync(string id, TinyModels models, IReadOnlyList<string> unlabeled,
+        long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] overrides) =>
+        RunAsync(id, models, models.Sft, unlabeled, seed, work, cache, settings, overrides);
+
+    /// <summary>The same for a method that learns from the preference pairs in <paramref name="pairs"/> (and has no unlabeled split).</summary>
+    public static Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunOnPairsAsync(string id, TinyModels models, ArtifactHandle pairs,
+        long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] overrides) =>
+        RunAsync(id, models, pairs, [], seed, work, cache, settings, overrides);
+
+    private static async Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunAsync(string id, TinyModels models, ArtifactHandle pairs,
+        IReadOnlyList<string> unlabeled, long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, (string Key, string Value)[] overrides)
     {
         var method = PluginCatalog.Load([]).CreateMethod(id);
         var merged = settings.ToDictionary();
         foreach (var (key, value) in overrides) merged[key] = value;
-        var spec = new MethodRunSpec($"{id}-test", models.Sft, models.Reward, models.Sft, new DataSplits([], unlabeled, []),
+        var spec = new MethodRunSpec($"{id}-test", models.Sft, models.Reward, pairs, new DataSplits([], unlabeled, []),
             new ComputeResources("cpu", 1, 1L << 30), method.Descriptor.Merge(merged), seed, work, cache);
         var reporter = new RecordingReporter();
         var policy = await method.RunAsync(new MethodContext(spec, new NoLabels(), reporter), CancellationToken.None);

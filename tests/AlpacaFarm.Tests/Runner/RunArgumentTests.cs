@@ -14,7 +14,8 @@ public sealed class RunArgumentTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--methods", "nope" }, "error: unknown method 'nope' (known: best-of-n, binary-feedme, binary-reward-conditioning, dpo, expert-iteration, ppo, quark)")]
-    [InlineData(new[] { "--methods", "dpo" }, "error: method 'dpo' of plugin 'dpo' is not implemented yet")]
+    [InlineData(new[] { "--methods", "quark" }, "error: method 'quark' of plugin 'quark' is not implemented yet")]
+    [InlineData(new[] { "--methods", "dpo", "--set", "dpo.loss=kto" }, "error: method 'dpo': loss must be one of dpo, ipo, simpo (got 'kto')")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD" }, "error: method 'test-echo' comes from the third-party plugin folder GOOD: it runs inside this process only with --trust")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.colour=red" }, "error: method 'test-echo' has no hyperparameter 'colour' (it has: prefix)")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.prefix=loud" }, "error: method 'test-echo': prefix must be one of none, echo (got 'loud')")]
