@@ -9,7 +9,7 @@ public sealed class PluginCatalogTests : IDisposable
         ["best-of-n", "binary-feedme", "binary-reward-conditioning", "dpo", "expert-iteration", "ppo", "quark"];
 
     /// <summary>The built-in methods that run today; the others are declared with their tables and refuse to run.</summary>
-    public static readonly string[] ImplementedMethodIds = ["best-of-n", "binary-feedme", "binary-reward-conditioning", "dpo", "expert-iteration", "ppo"];
+    public static readonly string[] ImplementedMethodIds = ["best-of-n", "binary-feedme", "binary-reward-conditioning", "dpo", "expert-iteration", "ppo", "quark"];
 
     private readonly TestPluginFolders _folders = new();
 
@@ -32,10 +32,10 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void Running_a_declared_method_fails_with_a_clear_error_and_an_unknown_id_lists_the_known_ones()
     {
-        var catalog = PluginCatalog.Load([]);
+        var catalog = PluginCatalog.Load([Runner.TinyFarmHome.Misbehaving]);
 
-        var notImplemented = Assert.Throws<PluginLoadException>(() => catalog.CreateMethod("quark"));
-        Assert.Equal("method 'quark' of plugin 'quark' is not implemented yet", notImplemented.Message);
+        var notImplemented = Assert.Throws<PluginLoadException>(() => catalog.CreateMethod("test-declared"));
+        Assert.Equal("method 'test-declared' of plugin 'test-misbehaving' is not implemented yet", notImplemented.Message);
         var unknown = Assert.Throws<PluginLoadException>(() => catalog.CreateMethod("nope"));
         Assert.StartsWith("unknown method 'nope' (known: best-of-n, binary-feedme,", unknown.Message);
     }

@@ -14,7 +14,8 @@ public sealed class RunArgumentTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--methods", "nope" }, "error: unknown method 'nope' (known: best-of-n, binary-feedme, binary-reward-conditioning, dpo, expert-iteration, ppo, quark)")]
-    [InlineData(new[] { "--methods", "quark" }, "error: method 'quark' of plugin 'quark' is not implemented yet")]
+    [InlineData(new[] { "--methods", "test-declared", "--plugins", "MISBEHAVING", "--trust" }, "error: method 'test-declared' of plugin 'test-misbehaving' is not implemented yet")]
+    [InlineData(new[] { "--methods", "quark", "--set", "quark.mode=all" }, "error: method 'quark': mode must be one of top-bin, tokens (got 'all')")]
     [InlineData(new[] { "--methods", "dpo", "--set", "dpo.loss=kto" }, "error: method 'dpo': loss must be one of dpo, ipo, simpo (got 'kto')")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD" }, "error: method 'test-echo' comes from the third-party plugin folder GOOD: it runs inside this process only with --trust")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.colour=red" }, "error: method 'test-echo' has no hyperparameter 'colour' (it has: prefix)")]
@@ -28,7 +29,8 @@ public sealed class RunArgumentTests : IDisposable
     public async Task A_bad_run_is_refused_before_any_work(string[] args, string error)
     {
         var good = TinyFarmHome.Good;
-        var result = await CliRunner.RunAsync(["run", "--home", _home, "--recipe", "tiny", .. args.Select(arg => arg == "GOOD" ? good : arg)]);
+        var result = await CliRunner.RunAsync(["run", "--home", _home, "--recipe", "tiny",
+            .. args.Select(arg => arg == "GOOD" ? good : arg == "MISBEHAVING" ? TinyFarmHome.Misbehaving : arg)]);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.StartsWith(error.Replace("GOOD", good), result.Error);

@@ -71,3 +71,13 @@ public sealed class WaitingMethod() : TestMethod("test-wait", "Waits to be cance
         return new EchoPolicy();
     }
 }
+
+/// <summary>Declared with its table but not implemented: the host lists it and refuses to run it.</summary>
+public sealed class DeclaredMethod : IMethod
+{
+    public MethodDescriptor Descriptor { get; } =
+        new("test-declared", "test-declared", "1.0.0", MethodKind.TrainingTime, "Declared, not implemented.", "none", [], IsImplemented: false);
+
+    public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
+        throw new NotImplementedException("declared only");
+}
