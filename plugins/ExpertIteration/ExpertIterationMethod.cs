@@ -66,11 +66,7 @@ public sealed class ExpertIterationMethod : IMethod
         var device = TorchDevice.Apply(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
-        var options = new TrainingOptions(
-            Epochs: hyperparameters.GetInt("epochs"), BatchSize: hyperparameters.GetInt("batch_size"),
-            LearningRate: hyperparameters.GetDouble("learning_rate"), WarmupFraction: hyperparameters.GetDouble("warmup_ratio"),
-            Seed: spec.Seed, ProgressEvery: 5);
-        var result = new SftTrainer(model, tokenizer, options).Train(
+        var result = new SftTrainer(model, tokenizer, TrainingOptions.FineTune(hyperparameters, spec.Seed)).Train(
             [.. selection.Select(s => new SftExample(s.Instruction, s.Output))], new TrainingProgressReporter(reporter, "policy"), cancellationToken);
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
             $"fine-tuned {result.Steps} steps on {selection.Count} demonstrations in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));

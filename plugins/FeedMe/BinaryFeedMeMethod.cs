@@ -1,12 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
-using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Data;
-using AlpacaFarm.Modeling.Policies;
-using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Training;
 
@@ -38,26 +33,15 @@ public sealed class BinaryFeedMeMethod : IMethod
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
     {
-        var (spec, reporter) = (context.Spec, context.Reporter);
-        var hyperparameters = spec.Hyperparameters;
-        var clock = Stopwatch.StartNew();
+        var spec = context.Spec;
         var rows = PreferencePairs.Read(spec.PreferenceData);
         var chosen = PreferencePairs.Examples(rows).Select(pair => new SftExample(pair.Instruction, pair.Chosen)).ToList();
         if (chosen.Count == 0) throw new InvalidOperationException("the shared preference data has no pair with a preference: Binary FeedME has nothing to imitate");
 
-        var device = TorchDevice.Apply(spec.Compute);
-        var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
+        var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, TorchDevice.Apply(spec.Compute));
         using var model = policy;
-        var options = new TrainingOptions(
-            Epochs: hyperparameters.GetInt("epochs"), BatchSize: hyperparameters.GetInt("batch_size"),
-            LearningRate: hyperparameters.GetDouble("learning_rate"), WarmupFraction: hyperparameters.GetDouble("warmup_ratio"),
-            Seed: spec.Seed, ProgressEvery: 5);
-        var result = new SftTrainer(model, tokenizer, options).Train(chosen, new TrainingProgressReporter(reporter, "policy"), cancellationToken);
-        reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
-            $"fine-tuned {result.Steps} steps on the chosen outputs of {chosen.Count} pairs ({rows.Count - chosen.Count} draws dropped) in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));
-
-        IPolicy trained = TorchPolicy.Save(model, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), CodeVersion, spec.Compute,
-            $"binary FeedME (chosen outputs of {chosen.Count} pairs)");
-        return Task.FromResult(trained);
+        return Task.FromResult(PairFineTune.Run(context, model, tokenizer, chosen,
+            $"the chosen outputs of {chosen.Count} pairs ({rows.Count - chosen.Count} draws dropped)", CodeVersion,
+            $"binary FeedME (chosen outputs of {chosen.Count} pairs)", decodeControl: null, cancellationToken));
     }
 }

@@ -1,12 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
-using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Data;
-using AlpacaFarm.Modeling.Policies;
-using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Training;
 using AlpacaFarm.Modeling.Transformer;
@@ -46,9 +41,7 @@ public sealed class BinaryRewardConditioningMethod : IMethod
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
     {
-        var (spec, reporter) = (context.Spec, context.Reporter);
-        var hyperparameters = spec.Hyperparameters;
-        var clock = Stopwatch.StartNew();
+        var spec = context.Spec;
         var rows = PreferencePairs.Read(spec.PreferenceData);
         var pairs = PreferencePairs.Examples(rows);
         if (pairs.Count == 0) throw new InvalidOperationException("the shared preference data has no pair with a preference: reward conditioning has nothing to learn from");
@@ -58,22 +51,13 @@ public sealed class BinaryRewardConditioningMethod : IMethod
             new SftExample(pair.Instruction, pair.Rejected, Bad),
         })];
 
-        var device = TorchDevice.Apply(spec.Compute);
-        var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
+        var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, TorchDevice.Apply(spec.Compute));
         var tokenizer = words.WithControlTokens(Good, Bad);
         using var model = ControlTokenGrowth.Grow(sft, tokenizer.ControlTokens.Count - words.ControlTokens.Count,
             TorchSeeding.Generator("reward-conditioning-tokens", "good,bad", spec.Seed));
         sft.Dispose();
-        var options = new TrainingOptions(
-            Epochs: hyperparameters.GetInt("epochs"), BatchSize: hyperparameters.GetInt("batch_size"),
-            LearningRate: hyperparameters.GetDouble("learning_rate"), WarmupFraction: hyperparameters.GetDouble("warmup_ratio"),
-            Seed: spec.Seed, ProgressEvery: 5);
-        var result = new SftTrainer(model, tokenizer, options).Train(conditioned, new TrainingProgressReporter(reporter, "policy"), cancellationToken);
-        reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
-            $"fine-tuned {result.Steps} steps on {conditioned.Count} conditioned examples from {pairs.Count} pairs ({rows.Count - pairs.Count} draws dropped) in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));
-
-        IPolicy trained = TorchPolicy.Save(model, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), CodeVersion, spec.Compute,
-            $"binary reward conditioning (decodes with {Good})", decodeControl: Good);
-        return Task.FromResult(trained);
+        return Task.FromResult(PairFineTune.Run(context, model, tokenizer, conditioned,
+            $"{conditioned.Count} conditioned examples from {pairs.Count} pairs ({rows.Count - pairs.Count} draws dropped)", CodeVersion,
+            $"binary reward conditioning (decodes with {Good})", decodeControl: Good, cancellationToken));
     }
 }

@@ -33,7 +33,7 @@ internal sealed class PpoTrainer(
     private const int GenerationBatch = 64;
     private const int ScoringBatch = 64;
 
-    private readonly Dictionary<int, int[]> _epochOrders = [];
+    private readonly RolloutPrompts _prompts = new(prompts, "ppo-order", seed);
 
     public void Train(CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ internal sealed class PpoTrainer(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var batchPrompts = PromptsOf(step);
+            var batchPrompts = _prompts.Batch(step, settings.RolloutBatchSize);
             var promptIds = batchPrompts.Select(p => PromptFormat.Prompt(tokenizer, p)).ToArray();
             var responses = new Sampler(policy, tokenizer).Generate(promptIds,
                 [.. batchPrompts.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"ppo step {step} rollout {i}"))],
@@ -118,25 +118,6 @@ internal sealed class PpoTrainer(
         {
             reporter.ReportArtifact(new MethodArtifact(ArtifactHandle.ForFolder(ArtifactKind.Policy, CheckpointFolder(saved), CodeVersion), saved, CheckpointLabel(saved)));
         }
-    }
-
-    // Rollout i of step s is the (s·B + i)-th instruction of the epochs' keyed orders laid end to end.
-    private string[] PromptsOf(int step)
-    {
-        var batch = new string[settings.RolloutBatchSize];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            var position = (long)step * settings.RolloutBatchSize + i;
-            var epoch = (int)(position / prompts.Count);
-            if (!_epochOrders.TryGetValue(epoch, out var order))
-            {
-                order = [.. Enumerable.Range(0, prompts.Count)];
-                KeyedRandom.Create("ppo-order", string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}"), seed).Shuffle(order);
-                _epochOrders[epoch] = order;
-            }
-            batch[i] = prompts[order[position % prompts.Count]];
-        }
-        return batch;
     }
 
     // Per-token log-probabilities (rollout policy, reference), values, and the reward model's score of each rollout;

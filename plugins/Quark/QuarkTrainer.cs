@@ -33,7 +33,7 @@ internal sealed class QuarkTrainer(
     private const int GenerationBatch = 64;
     private const int ScoringBatch = 64;
 
-    private readonly Dictionary<int, int[]> _epochOrders = [];
+    private readonly RolloutPrompts _prompts = new(prompts, "quark-order", seed);
 
     /// <summary>The token a policy of this run decodes with: the best bin's in token mode, none otherwise.</summary>
     public string? DecodeControl => settings.Tokens ? QuarkSettings.Token(0) : null;
@@ -53,7 +53,7 @@ internal sealed class QuarkTrainer(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var batchPrompts = PromptsOf(step);
+            var batchPrompts = _prompts.Batch(step, settings.RolloutBatchSize);
             var plainIds = batchPrompts.Select(p => PromptFormat.Prompt(tokenizer, p)).ToArray();
             var sampleControl = step == 0 ? null : DecodeControl;
             var responses = new Sampler(policy, tokenizer).Generate([.. batchPrompts.Select(p => PromptFormat.Prompt(tokenizer, p, sampleControl))],
@@ -96,25 +96,6 @@ internal sealed class QuarkTrainer(
                 reporter.ReportArtifact(new MethodArtifact(handle, step + 1, string.Create(CultureInfo.InvariantCulture, $"policy at step {step + 1}")));
             }
         }
-    }
-
-    // Rollout i of step s is the (s·B + i)-th instruction of the epochs' keyed orders laid end to end.
-    private string[] PromptsOf(int step)
-    {
-        var batch = new string[settings.RolloutBatchSize];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            var position = (long)step * settings.RolloutBatchSize + i;
-            var epoch = (int)(position / prompts.Count);
-            if (!_epochOrders.TryGetValue(epoch, out var order))
-            {
-                order = [.. Enumerable.Range(0, prompts.Count)];
-                KeyedRandom.Create("quark-order", string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}"), seed).Shuffle(order);
-                _epochOrders[epoch] = order;
-            }
-            batch[i] = prompts[order[position % prompts.Count]];
-        }
-        return batch;
     }
 
     // The reward model's two readouts of each kept rollout, read with the plain prompt (the reward model has no control tokens).

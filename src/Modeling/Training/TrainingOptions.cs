@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Modeling.Transformer;
 
 namespace AlpacaFarm.Modeling.Training;
@@ -32,6 +33,15 @@ public sealed record TrainingOptions(
     int ProgressEvery = 10,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MatmulPrecision Precision = MatmulPrecision.Fp32)
 {
+    /// <summary>
+    /// A fine-tune's settings from a method's merged hyperparameters <c>epochs</c>, <c>batch_size</c>,
+    /// <c>learning_rate</c> and <c>warmup_ratio</c> (the names every supervised method's table uses), keyed by <paramref name="seed"/>.
+    /// </summary>
+    public static TrainingOptions FineTune(IReadOnlyDictionary<string, string> hyperparameters, long seed, int progressEvery = 5) => new(
+        Epochs: hyperparameters.GetInt("epochs"), BatchSize: hyperparameters.GetInt("batch_size"),
+        LearningRate: hyperparameters.GetDouble("learning_rate"), WarmupFraction: hyperparameters.GetDouble("warmup_ratio"),
+        Seed: seed, ProgressEvery: progressEvery);
+
     /// <summary>Null when usable, else why not.</summary>
     public string? Problem() =>
         Epochs < 1 ? "epochs must be at least 1"
