@@ -18,6 +18,7 @@ if [ ${#settings[@]} -eq 0 ]; then
     "dpo loss=dpo beta=0.1 learning_rate=1e-4 epochs=2 batch_size=64"
     "dpo loss=dpo beta=0.1 learning_rate=3e-4 epochs=2 batch_size=64"
     "dpo loss=dpo beta=0.5 learning_rate=1e-4 epochs=2 batch_size=64"
+    "dpo loss=dpo beta=0.25 learning_rate=1e-4 epochs=2 batch_size=64"
     "dpo loss=simpo simpo_beta=2 simpo_gamma=1 learning_rate=1e-4 epochs=2 batch_size=64"
     "dpo loss=ipo beta=0.1 learning_rate=1e-4 epochs=2 batch_size=64"
   )

@@ -37,7 +37,7 @@ public sealed class DpoMethod : IMethod
         Hyperparameters: [
             HyperparameterSpec.Enum("loss", "dpo", ["dpo", "ipo", "simpo"], "dpo",
                 "dpo: −log σ(β·h); ipo: (h − 1/(2β))²; simpo: −log σ(simpo_beta·Δ mean log π − simpo_gamma), no reference."),
-            HyperparameterSpec.Float("beta", 0.1, 1e-6, 100, "0.1", "DPO's and IPO's β: the strength of the implicit KL anchor to the SFT policy."),
+            HyperparameterSpec.Float("beta", 0.25, 1e-6, 100, "0.1", "DPO's and IPO's β: the strength of the implicit KL anchor to the SFT policy (validation sweep: plugins/Dpo/README.md)."),
             HyperparameterSpec.Float("simpo_beta", 2.0, 1e-6, 100, "2.0 (SimPO paper)", "SimPO's reward scale on the mean response log-probability."),
             HyperparameterSpec.Float("simpo_gamma", 1.0, 0, 100, "1.0 (SimPO paper, Llama-3 base)", "SimPO's target reward margin."),
             HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "1e-6", "Peak AdamW learning rate."),
