@@ -100,7 +100,7 @@ public sealed class PairwiseMethodTests(TinyModels models) : IClassFixture<TinyM
         Assert.True(margin > DpoMarginAtLeast, $"implicit reward margin on the training pairs {margin:F3} (needed {DpoMarginAtLeast})");
 
         // epochs.csv: epoch 0 then 1–3; the training margin grows epoch over epoch and the held-out pairs end ranked right.
-        var rows = EpochRows(Path.Combine(_scratch, "dpo"));
+        var rows = NumericCsv.Read(Path.Combine(_scratch, "dpo", "epochs.csv"));
         Assert.Equal([0, 1, 2, 3], rows.Select(r => r["epoch"]));
         Assert.Equal(0, rows[0]["held_out_margin"], 4);
         Assert.True(rows[1]["train_margin"] < rows[2]["train_margin"] && rows[2]["train_margin"] < rows[3]["train_margin"],
@@ -160,14 +160,6 @@ public sealed class PairwiseMethodTests(TinyModels models) : IClassFixture<TinyM
         var keys = prompts.SelectMany(p => Enumerable.Range(0, n).Select(d => TorchPolicy.SampleKey(p, d))).ToList();
         var outputs = policy.Sample(repeated, keys, decoding, CancellationToken.None);
         return (repeated, outputs, scorer.Score([.. repeated.Zip(outputs)]));
-    }
-
-    private static List<Dictionary<string, double>> EpochRows(string folder)
-    {
-        var lines = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
-        var header = lines[0].Split(',');
-        return [.. lines.Skip(1).Select(line => header.Zip(line.Split(','), (name, value) => (name, double.Parse(value, CultureInfo.InvariantCulture)))
-            .ToDictionary(p => p.name, p => p.Item2))];
     }
 
     // About half what was measured when the tests were written (FeedME 2.97 nats, DPO 1.90, SimPO 2.47 nats per token;

@@ -35,10 +35,7 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
                 ["max_new_tokens"] = "32", ["save_every"] = "10",
             }, overrides);
         policy.Dispose();
-        var lines = File.ReadAllLines(Path.Combine(folder, "steps.csv"));
-        var header = lines[0].Split(',');
-        return ([.. lines.Skip(1).Select(line => header.Zip(line.Split(','), (name, value) => (name, double.Parse(value, CultureInfo.InvariantCulture)))
-            .ToDictionary(p => p.name, p => p.Item2))], reporter);
+        return (NumericCsv.Read(Path.Combine(folder, "steps.csv")), reporter);
     }
 
     [Fact]

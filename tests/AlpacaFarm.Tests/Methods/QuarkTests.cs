@@ -1,4 +1,3 @@
-using System.Globalization;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Compute;
 using AlpacaFarm.Abstractions.Policies;
@@ -37,10 +36,7 @@ public sealed class QuarkTests(TinyModels models) : IClassFixture<TinyModels>, I
                 ["total_steps"] = "20", ["rollout_batch_size"] = "128", ["step_batch_size"] = "16", ["learning_rate"] = "1e-3", ["warmup_steps"] = "2",
                 ["max_new_tokens"] = "32", ["save_every"] = "10",
             }, overrides);
-        var lines = File.ReadAllLines(Path.Combine(folder, "steps.csv"));
-        var header = lines[0].Split(',');
-        return (policy, reporter, [.. lines.Skip(1).Select(line => header.Zip(line.Split(','), (name, value) => (name, double.Parse(value, CultureInfo.InvariantCulture)))
-            .ToDictionary(p => p.name, p => p.Item2))]);
+        return (policy, reporter, NumericCsv.Read(Path.Combine(folder, "steps.csv")));
     }
 
     [Fact]
