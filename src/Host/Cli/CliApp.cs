@@ -54,6 +54,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommands.RewardModel(cli));
         root.Subcommands.Add(RunCommand.Create(cli));
         root.Subcommands.Add(RunsCommand.Create(cli));
+        root.Subcommands.Add(CurvesCommand.Create(cli));
         root.Subcommands.Add(CompareCommand.Create(cli));
         root.SetAction(parse =>
         {
