@@ -84,32 +84,24 @@ public sealed class DpoMethod : IMethod
             $"{settings.Loss.ToString().ToLowerInvariant()} on {train.Count} pairs ({rows.Count - train.Count - heldOut.Count} draws dropped), {heldOut.Count} held out; reference scored in {clock.Elapsed.TotalSeconds:F0} s"));
 
         // 3. The policy's own loop: SFT's optimiser and schedule, the pairwise loss, held-out measurements each epoch.
-        var options = new TrainingOptions(
-            Epochs: settings.Epochs, BatchSize: settings.BatchSize, LearningRate: settings.LearningRate, WarmupFraction: settings.WarmupRatio,
-            Seed: spec.Seed, ProgressEvery: 5);
-        using var log = new EpochLog(spec.WorkDirectory, reporter, settings.Epochs);
-        log.Write(0, double.NaN, double.NaN, double.NaN, heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
+        var options = TrainingOptions.FineTune(spec.Hyperparameters, spec.Seed);
+        using var log = new EpochLog(spec.WorkDirectory, reporter, options.Epochs);
+        log.Write(0, double.NaN, [], heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
         var epochLosses = new List<double>();
-        var epochMargins = new List<double>();
-        var epochCorrect = new List<double>();
+        var epochMargins = new List<float>();
         TrainingLoop.Run(model, options, trainPairs.Count, "dpo-order", indices =>
         {
             var (batch, pairs) = trainPairs.Forward(model, indices);
             var loss = PreferenceObjective.Loss(settings.Loss, pairs, settings.Beta, settings.Gamma);
             using (no_grad())
-            {
-                var margins = PreferenceObjective.RewardMargins(settings.Loss, pairs, settings.Beta).cpu().data<float>().ToArray();
-                epochMargins.AddRange(margins.Select(m => (double)m));
-                epochCorrect.AddRange(margins.Select(m => m > 0 ? 1.0 : 0.0));
-            }
+                epochMargins.AddRange(PreferenceObjective.RewardMargins(settings.Loss, pairs, settings.Beta).cpu().data<float>().ToArray());
             epochLosses.Add(loss.item<float>());
             return new StepLoss(loss, batch.RealTokens);
         }, new TrainingProgressReporter(reporter, "dpo"), cancellationToken, epoch =>
         {
-            log.Write(epoch, epochLosses.Average(), epochMargins.Average(), epochCorrect.Average(), heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
+            log.Write(epoch, epochLosses.Average(), epochMargins, heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
             epochLosses.Clear();
             epochMargins.Clear();
-            epochCorrect.Clear();
         });
 
         IPolicy trained = TorchPolicy.Save(model, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), CodeVersion, spec.Compute,

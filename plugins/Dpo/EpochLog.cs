@@ -24,8 +24,10 @@ internal sealed class EpochLog : IDisposable
         (_reporter, _epochs) = (reporter, epochs);
     }
 
-    public void Write(int epoch, double loss, double margin, double accuracy, MarginMeasure heldOut, double seconds)
+    /// <param name="trainingMargins">The implicit reward margins of the epoch's training pairs, each before its batch's update (none for epoch 0).</param>
+    public void Write(int epoch, double loss, IReadOnlyCollection<float> trainingMargins, MarginMeasure heldOut, double seconds)
     {
+        var (margin, accuracy) = MarginMeasure.Of(trainingMargins);
         _writer.WriteLine(string.Join(',', new double[] { epoch, loss, margin, accuracy, heldOut.Margin, heldOut.Accuracy, seconds }
             .Select(value => value.ToString("G7", CultureInfo.InvariantCulture))));
         _reporter.Log(MethodLogLevel.Information, epoch == 0

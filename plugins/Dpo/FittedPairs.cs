@@ -9,7 +9,13 @@ using static TorchSharp.torch;
 namespace AlpacaFarm.Plugins.Dpo;
 
 /// <summary>The implicit reward margin's mean over pairs, and the fraction of pairs it ranks right (margin &gt; 0).</summary>
-internal readonly record struct MarginMeasure(double Margin, double Accuracy);
+internal readonly record struct MarginMeasure(double Margin, double Accuracy)
+{
+    /// <summary>The measure of these margins; NaN for none.</summary>
+    public static MarginMeasure Of(IReadOnlyCollection<float> margins) => margins.Count == 0
+        ? new MarginMeasure(double.NaN, double.NaN)
+        : new MarginMeasure(margins.Average(m => (double)m), margins.Count(m => m > 0) / (double)margins.Count);
+}
 
 /// <summary>
 /// Preference pairs tokenised once, cut to the model's length, with the frozen reference's summed log-probabilities of
@@ -74,7 +80,6 @@ internal sealed class FittedPairs
     /// <summary>The implicit reward margin and accuracy of the current policy over every pair (NaN when there are none).</summary>
     public MarginMeasure Measure(CausalTransformer model, DpoSettings settings)
     {
-        if (Count == 0) return new MarginMeasure(double.NaN, double.NaN);
         using var noGrad = no_grad();
         var margins = new List<float>(Count);
         for (var start = 0; start < Count; start += settings.BatchSize)
@@ -83,7 +88,7 @@ internal sealed class FittedPairs
             var (_, pairs) = Forward(model, [.. Enumerable.Range(start, Math.Min(settings.BatchSize, Count - start))]);
             margins.AddRange(PreferenceObjective.RewardMargins(settings.Loss, pairs, settings.Beta).cpu().data<float>().ToArray());
         }
-        return new MarginMeasure(margins.Average(m => (double)m), margins.Count(m => m > 0) / (double)margins.Count);
+        return MarginMeasure.Of(margins);
     }
 
     private SequenceBatch Batch(int[] indices, Device device) => SequenceBatch.Build(

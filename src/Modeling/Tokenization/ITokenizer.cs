@@ -27,10 +27,7 @@ public interface ITokenizer
     /// <summary>Marks the start of the response in <see cref="PromptFormat"/>.</summary>
     int ResponseId { get; }
 
-    /// <summary>The id of the first control token: control tokens take the ids from here to the end of the vocabulary.</summary>
-    int FirstControlId { get; }
-
-    /// <summary>The control tokens (e.g. <c>&lt;good&gt;</c>) in id order; no text encodes to them, and models never sample them.</summary>
+    /// <summary>The control tokens (e.g. <c>&lt;good&gt;</c>) in id order, the last ids of the vocabulary; no text encodes to them, and models never sample them.</summary>
     IReadOnlyList<string> ControlTokens { get; }
 
     /// <summary>The id of a control token; throws for a token this vocabulary does not have.</summary>

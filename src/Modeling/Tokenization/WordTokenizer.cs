@@ -53,7 +53,7 @@ public sealed partial class WordTokenizer : ITokenizer
     /// <inheritdoc/>
     public int VocabularySize => _tokens.Length;
 
-    /// <inheritdoc/>
+    /// <summary>The id of the first control token: control tokens take the ids from here to the end of the vocabulary.</summary>
     public int FirstControlId { get; }
 
     /// <inheritdoc/>

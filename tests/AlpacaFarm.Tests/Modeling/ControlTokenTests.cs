@@ -36,7 +36,6 @@ public sealed class ControlTokenTests : IDisposable
         Assert.Equal([".", "a", "b"], tokenizer.Words);
         Assert.DoesNotContain(9, tokenizer.Encode("<good> a"));
         Assert.Equal("a b", tokenizer.Decode([9, 7, 10, 8]));
-        Assert.Same(tokenizer.ControlTokens, tokenizer.ControlTokens);
         Assert.Equal(["<good>", "<bad>"], tokenizer.WithControlTokens("<bad>").ControlTokens); // already there: kept in place
         Assert.Throws<ArgumentException>(() => tokenizer.ControlId("<best>"));
         Assert.Throws<ArgumentException>(() => words.WithControlTokens("good"));
@@ -149,14 +148,22 @@ public sealed class ControlTokenTests : IDisposable
         Assert.Throws<ArgumentException>(() => TorchPolicy.Open(handle, compute, control: "<best>"));
         Assert.Throws<ArgumentException>(() => Checkpoint.SavePolicy(model, tokenizer, Path.Combine(_folder, "other"), "test/1", decodeControl: "<best>"));
 
-        // The same prompt and key: a policy decoding with <good> answers what the model answers to the prompt with <good>.
-        using var opened = TorchPolicy.Open(handle, compute);
-        var answer = opened.Sample(["The cow"], ["k"], new DecodingOptions(0, 1.0, 6, 3), CancellationToken.None)[0];
+        // The same prompt and key: a policy answers what the model answers to the prompt behind its token, and the two
+        // tokens answer differently (so the first check would notice a policy that dropped its token).
+        var decoding = new DecodingOptions(1.0, 1.0, 6, 3);
+        string Answer(string? control)
+        {
+            using var opened = TorchPolicy.Open(handle, compute, control: control);
+            return opened.Sample(["The cow"], ["k"], decoding, CancellationToken.None)[0];
+        }
         var (loaded, _) = Checkpoint.LoadPolicy(handle);
         using (loaded)
         {
-            var ids = new Sampler(loaded, tokenizer).Generate([PromptFormat.Prompt(tokenizer, "The cow", "<good>")], ["k"], new SamplingOptions(0, 1.0, 6, 3, 16))[0];
-            Assert.Equal(tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids)), answer);
+            string Direct(string control) => tokenizer.Decode(PromptFormat.UntilEos(tokenizer,
+                new Sampler(loaded, tokenizer).Generate([PromptFormat.Prompt(tokenizer, "The cow", control)], ["k"], SamplingOptions.From(decoding))[0]));
+            Assert.Equal(Direct("<good>"), Answer(null));
+            Assert.Equal(Direct("<bad>"), Answer("<bad>"));
+            Assert.NotEqual(Direct("<good>"), Direct("<bad>"));
         }
     }
 }
