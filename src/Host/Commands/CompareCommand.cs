@@ -3,6 +3,7 @@ using System.Globalization;
 using AlpacaFarm.Application.Leaderboards;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
+using AlpacaFarm.Runner.Evaluation;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -18,12 +19,17 @@ public static class CompareCommand
         var b = new Argument<string>("B") { Description = "The row it is compared with (e.g. sft-default-s0)." };
         var board = new Option<string?>("--board") { Description = "The board, when both names are on several.", HelpName = "ID" };
         var json = new Option<bool>("--json") { Description = "Print simulated_difference, simulated_paired_se, gold_difference and gold_paired_se (null off the farm) as JSON." };
+        var byDataset = new Option<bool>("--by-dataset")
+        {
+            Description = "Also break the difference down by the outputs' dataset (the farm's instruction families), with paired SEs and each row's mean " +
+                "output length (code points); in JSON as by_dataset.",
+        };
         var command = new Command("compare",
             "Compare two rows of one board on the instructions judged in both: the win-rate difference A − B, simulated and (on the farm) gold, with the " +
             "paired standard error of the per-instruction differences, 100·SEM(p_A − p_B). The pairing removes the instructions' shared difficulty, so it " +
             "is far smaller than either row's own SE; |difference| > 2 paired SE is the usual bar for \"A beats B\". Reads only.")
         {
-            a, b, board, json,
+            a, b, board, json, byDataset,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,6 +42,11 @@ public static class CompareCommand
                     board = c.BoardId, a = c.A, b = c.B, pairs = c.Pairs,
                     simulated_a = c.SimulatedA, simulated_b = c.SimulatedB, simulated_difference = c.SimulatedDifference, simulated_paired_se = c.SimulatedPairedSe,
                     gold_a = c.GoldA, gold_b = c.GoldB, gold_difference = c.GoldDifference, gold_paired_se = c.GoldPairedSe,
+                    by_dataset = parse.GetValue(byDataset) ? c.ByDataset.Select(d => new
+                    {
+                        dataset = d.Dataset, pairs = d.Pairs, simulated_difference = d.SimulatedDifference, simulated_paired_se = Finite(d.SimulatedPairedSe),
+                        gold_difference = d.GoldDifference, gold_paired_se = d.GoldPairedSe is { } g ? Finite(g) : null, avg_length_a = d.LengthA, avg_length_b = d.LengthB,
+                    }).ToList() : null,
                 });
                 return 0;
             }
@@ -45,10 +56,30 @@ public static class CompareCommand
                 table.AddRow("gold win rate", LeaderboardFormats.Fixed(c.GoldA!.Value), LeaderboardFormats.Fixed(c.GoldB!.Value), LeaderboardFormats.Fixed(gold), LeaderboardFormats.Fixed(c.GoldPairedSe!.Value), Ratio(gold, c.GoldPairedSe.Value));
             cli.Console.Ansi.MarkupLine($"Board [bold]{c.BoardId}[/], {c.Pairs} instructions judged in both rows.");
             cli.Console.Ansi.Write(table);
+            if (parse.GetValue(byDataset)) cli.Console.Ansi.Write(DatasetTable(c));
             return 0;
         });
         return command;
     }
+
+    private static Table DatasetTable(RowComparison c)
+    {
+        var gold = c.GoldDifference is not null;
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("dataset", "pairs", "simulated A − B", "paired SE");
+        if (gold) table.AddColumns("gold A − B", "paired SE");
+        table.AddColumns($"avg length {Markup.Escape(c.A)}", $"avg length {Markup.Escape(c.B)}");
+        foreach (var d in c.ByDataset)
+        {
+            List<string> cells = [Markup.Escape(d.Dataset), d.Pairs.ToString(CultureInfo.InvariantCulture),
+                LeaderboardFormats.Fixed(d.SimulatedDifference), LeaderboardFormats.Fixed(d.SimulatedPairedSe)];
+            if (gold) cells.AddRange([LeaderboardFormats.Fixed(d.GoldDifference), LeaderboardFormats.Fixed(d.GoldPairedSe)]);
+            cells.AddRange([d.LengthA.ToString("F0", CultureInfo.InvariantCulture), d.LengthB.ToString("F0", CultureInfo.InvariantCulture)]);
+            table.AddRow([.. cells]);
+        }
+        return table;
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static string Ratio(double difference, double se) => se > 0 ? (difference / se).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
 }

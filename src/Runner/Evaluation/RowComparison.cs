@@ -10,10 +10,12 @@ namespace AlpacaFarm.Runner.Evaluation;
 /// something. Only instructions judged in both rows count.
 /// </summary>
 /// <param name="Pairs">Instructions judged in both rows.</param>
+/// <param name="ByDataset">The same per dataset (AlpacaEval's column: the farm's instruction families), by name.</param>
 public sealed record RowComparison(
     string BoardId, string A, string B, int Pairs,
     double SimulatedA, double SimulatedB, double SimulatedDifference, double SimulatedPairedSe,
-    double? GoldA, double? GoldB, double? GoldDifference, double? GoldPairedSe)
+    double? GoldA, double? GoldB, double? GoldDifference, double? GoldPairedSe,
+    IReadOnlyList<DatasetComparison> ByDataset)
 {
     /// <summary>Compares two stored rows; <paramref name="boardId"/> is needed only when both names are on several boards.</summary>
     public static RowComparison Of(LeaderboardStore store, string a, string b, string? boardId)
@@ -37,13 +39,30 @@ public sealed record RowComparison(
         var common = simulatedA.Keys.Where(simulatedB.ContainsKey).Order(StringComparer.Ordinal).ToList();
         if (common.Count == 0) throw new ArgumentException($"'{a}' and '{b}' have no judged instruction in common");
 
+        var outputsA = store.Outputs(rowA.Id).ToDictionary(output => output.Instruction, StringComparer.Ordinal);
+        var outputsB = store.Outputs(rowB.Id).ToDictionary(output => output.Instruction, StringComparer.Ordinal);
+        var farm = board.EvaluationSetId is FarmEvalSet.SetId or FarmValidationSet.SetId;
+        var goldA = farm ? Gold(outputsA.Values) : null;
+        var goldB = farm ? Gold(outputsB.Values) : null;
+
         var simulated = Paired(common, simulatedA, simulatedB);
-        (double A, double B, double Difference, double Se)? gold = null;
-        if (board.EvaluationSetId is FarmEvalSet.SetId or FarmValidationSet.SetId)
-            gold = Paired(common, Gold(store, rowA), Gold(store, rowB));
+        var gold = goldA is null ? ((double A, double B, double Difference, double Se)?)null : Paired(common, goldA, goldB!);
+        var byDataset = common.GroupBy(instruction => outputsA[instruction].Dataset, StringComparer.Ordinal).OrderBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group =>
+            {
+                var instructions = group.ToList();
+                var s = Paired(instructions, simulatedA, simulatedB);
+                var g = goldA is null ? ((double A, double B, double Difference, double Se)?)null : Paired(instructions, goldA, goldB!);
+                return new DatasetComparison(group.Key, instructions.Count, s.Difference, s.Se, g?.Difference, g?.Se,
+                    MeanLength(instructions, outputsA), MeanLength(instructions, outputsB));
+            })
+            .ToList();
         return new RowComparison(board.Id, a, b, common.Count, simulated.A, simulated.B, simulated.Difference, simulated.Se,
-            gold?.A, gold?.B, gold?.Difference, gold?.Se);
+            gold?.A, gold?.B, gold?.Difference, gold?.Se, byDataset);
     }
+
+    private static double MeanLength(IReadOnlyList<string> instructions, IReadOnlyDictionary<string, SubmittedOutput> outputs) =>
+        SampleStatistics.Mean([.. instructions.Select(i => (double)WinRate.CodePointLength(outputs[i].Output))]);
 
     private static (double A, double B, double Difference, double Se) Paired(
         IReadOnlyList<string> instructions, IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double> b)
@@ -59,7 +78,15 @@ public sealed record RowComparison(
             .ToDictionary(annotation => annotation.Instruction, annotation => annotation.Preference!.Value - 1, StringComparer.Ordinal);
 
     /// <summary>Per instruction, the gold P(row's output ≻ reference); the farm's references are the reference responder's.</summary>
-    private static Dictionary<string, double> Gold(LeaderboardStore store, StoredSubmission row) =>
-        store.Outputs(row.Id).ToDictionary(output => output.Instruction,
+    private static Dictionary<string, double> Gold(IEnumerable<SubmittedOutput> outputs) =>
+        outputs.ToDictionary(output => output.Instruction,
             output => FarmGold.HumanPreferenceProbability(output.Instruction, output.Output, FarmReferences.For(output.Instruction)), StringComparer.Ordinal);
 }
+
+/// <summary>
+/// One dataset's part of a <see cref="RowComparison"/>: A − B on its instructions judged in both rows, with paired
+/// standard errors (NaN below two pairs), and each row's mean output length in code points, as AlpacaEval's avg_length.
+/// </summary>
+public sealed record DatasetComparison(
+    string Dataset, int Pairs, double SimulatedDifference, double SimulatedPairedSe, double? GoldDifference, double? GoldPairedSe,
+    double LengthA, double LengthB);

@@ -12,10 +12,10 @@ public sealed class CompareTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    private void Store(string name, double?[] preferences)
+    private void Store(string name, double?[] preferences, string? content = null)
     {
         using var store = LeaderboardStore.Open(Path.Combine(_home, LeaderboardStore.FileName));
-        var record = Samples.Evaluation(Samples.BoardA, name, content: name, rows: preferences.Length);
+        var record = Samples.Evaluation(Samples.BoardA, name, content: content ?? name, rows: preferences.Length);
         store.Save(record with
         {
             Annotations = [.. record.Annotations.Select((annotation, i) => annotation with { Preference = preferences[i] })],
@@ -42,6 +42,36 @@ public sealed class CompareTests : IDisposable
         Assert.Equal(100 * Math.Sqrt(1.1875 / 3) / 2, c.GetProperty("simulated_paired_se").GetDouble(), 10);
         Assert.Equal(JsonValueKind.Null, c.GetProperty("gold_difference").ValueKind); // not a farm board
         Assert.Equal(JsonValueKind.Null, c.GetProperty("gold_paired_se").ValueKind);
+    }
+
+    [Fact]
+    public async Task By_dataset_splits_the_pairs_by_the_outputs_dataset_with_hand_computed_differences_and_lengths()
+    {
+        // The samples alternate datasets: even rows helpful_base, odd rows koala. Outputs are "CONTENT output i".
+        Store("a", [2, 1, 1.5, 2, 2]);
+        Store("b", [1, 1, 2, 2, null], content: "🦙🦙");
+
+        var result = await CliRunner.RunAsync("compare", "a", "b", "--home", _home, "--json", "--by-dataset");
+
+        // helpful_base: rows 0 and 2, d = (1, −.5): mean .25, sample sd 1.5 / √2, SE (1.5 / √2) / √2 = .75.
+        // koala: rows 1 and 3, d = (0, 0): 0 ± 0. Lengths in code points: "a output 0" 10; "🦙🦙 output 0" 11 (13 UTF-16 units).
+        Assert.True(result.ExitCode == 0, result.Error);
+        var rows = JsonDocument.Parse(result.Out).RootElement.GetProperty("by_dataset").EnumerateArray().ToList();
+        Assert.Equal(["helpful_base", "koala"], rows.Select(r => r.GetProperty("dataset").GetString()));
+        Assert.Equal([2, 2], rows.Select(r => r.GetProperty("pairs").GetInt32()));
+        Assert.Equal(25, rows[0].GetProperty("simulated_difference").GetDouble(), 10);
+        Assert.Equal(75, rows[0].GetProperty("simulated_paired_se").GetDouble(), 10);
+        Assert.Equal(0, rows[1].GetProperty("simulated_difference").GetDouble(), 10);
+        Assert.Equal(0, rows[1].GetProperty("simulated_paired_se").GetDouble(), 10);
+        Assert.All(rows, r => Assert.Equal(10, r.GetProperty("avg_length_a").GetDouble(), 10));
+        Assert.All(rows, r => Assert.Equal(11, r.GetProperty("avg_length_b").GetDouble(), 10));
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("gold_difference").ValueKind));
+
+        var plain = await CliRunner.RunAsync("compare", "a", "b", "--home", _home, "--json");
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(plain.Out).RootElement.GetProperty("by_dataset").ValueKind);
+        var table = await CliRunner.RunAsync("compare", "a", "b", "--home", _home, "--by-dataset");
+        Assert.Contains("helpful_base", table.Out);
+        Assert.Contains("koala", table.Out);
     }
 
     [Fact]
@@ -74,5 +104,14 @@ public sealed class FarmCompareTests(TinyFarmHome home) : IClassFixture<TinyFarm
         Assert.Equal(a.WinRate - b.WinRate, c.GetProperty("simulated_difference").GetDouble(), 9);
         Assert.Equal(a.GoldWinRate!.Value - b.GoldWinRate!.Value, c.GetProperty("gold_difference").GetDouble(), 9);
         Assert.True(c.GetProperty("gold_paired_se").GetDouble() > 0);
+
+        // Per family: the pairs add up, and the pair-weighted family differences are the overall differences.
+        var families = JsonDocument.Parse((await CliRunner.RunAsync("compare", "test-labels-tiny-s0", "sft-tiny-s0", "--home", home.Path, "--json", "--by-dataset")).Out)
+            .RootElement.GetProperty("by_dataset").EnumerateArray().ToList();
+        Assert.True(families.Count > 1, "the tiny evaluation set should hold several families");
+        Assert.Equal(a.NTotal, families.Sum(f => f.GetProperty("pairs").GetInt32()));
+        Assert.Equal(a.WinRate - b.WinRate, families.Sum(f => f.GetProperty("pairs").GetInt32() * f.GetProperty("simulated_difference").GetDouble()) / a.NTotal, 9);
+        Assert.Equal(a.GoldWinRate!.Value - b.GoldWinRate!.Value,
+            families.Sum(f => f.GetProperty("pairs").GetInt32() * f.GetProperty("gold_difference").GetDouble()) / a.NTotal, 9);
     }
 }
