@@ -21,7 +21,7 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "1.0.0",
+        Version: "1.1.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
             "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
@@ -44,8 +44,8 @@ public sealed class PpoMethod : IMethod
             HyperparameterSpec.Float("lambda", 1, 0, 1, "1", "GAE's λ."),
             HyperparameterSpec.Bool("whiten_rewards", false, "true",
                 "Scale the shaped rewards by their std (mean kept); off on the farm, where it pays every token (plugins/Ppo/README.md)."),
-            HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0", "Rollout sampling temperature."),
-            HyperparameterSpec.Float("top_p", 1.0, 1e-6, 1, "1.0", "Rollout nucleus mass."),
+            HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0",
+                "Rollout temperature T: the policy trained is softmax(logits / T), rollouts are scored and the KL taken at T (no top-p: the ratios need the whole distribution)."),
             HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest rollout response, in tokens."),
             HyperparameterSpec.Int("save_every", 10, 0, 100_000, "20", "Save and report a policy checkpoint every this many steps (0: none)."),
         ],

@@ -21,7 +21,6 @@ public sealed record PpoSettings(
     double Lambda,
     bool WhitenRewards,
     double Temperature,
-    double TopP,
     int MaxNewTokens,
     int SaveEvery)
 {
@@ -31,7 +30,7 @@ public sealed record PpoSettings(
         values.GetDouble("learning_rate"), values.GetInt("warmup_steps"), values.GetDouble("kl_coef"), values.GetBool("adaptive_kl"),
         values.GetDouble("kl_target"), values.GetDouble("kl_horizon"), values.GetDouble("clip_range"), values.GetDouble("value_clip_range"),
         values.GetDouble("vf_coef"), values.GetDouble("gamma"), values.GetDouble("lambda"), values.GetBool("whiten_rewards"),
-        values.GetDouble("temperature"), values.GetDouble("top_p"), values.GetInt("max_new_tokens"), values.GetInt("save_every"));
+        values.GetDouble("temperature"), values.GetInt("max_new_tokens"), values.GetInt("save_every"));
 
     /// <summary>Optimiser steps per PPO step: every epoch splits the rollouts into step batches.</summary>
     public int OptimizerStepsPerStep => PpoEpochs * (int)Math.Ceiling(RolloutBatchSize / (double)StepBatchSize);

@@ -61,7 +61,7 @@ internal sealed class PpoTrainer(
             var promptIds = batchPrompts.Select(p => PromptFormat.Prompt(tokenizer, p)).ToArray();
             var responses = new Sampler(policy, tokenizer).Generate(promptIds,
                 [.. batchPrompts.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"ppo step {step} rollout {i}"))],
-                new SamplingOptions(settings.Temperature, settings.TopP, settings.MaxNewTokens, seed, GenerationBatch), cancellationToken);
+                new SamplingOptions(settings.Temperature, 1.0, settings.MaxNewTokens, seed, GenerationBatch), cancellationToken);
             var generationSeconds = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
@@ -120,8 +120,9 @@ internal sealed class PpoTrainer(
         }
     }
 
-    // Per-token log-probabilities (rollout policy, reference), values, and the reward model's score of each rollout;
-    // a rollout with an empty response (no room left after its prompt) has no token to credit and is left out.
+    // Per-token log-probabilities (rollout policy, reference) at the rollout temperature, values, and the reward model's
+    // score of each rollout; a rollout with an empty response (no room left after its prompt) has no token to credit and
+    // is left out.
     private List<Rollout> Score(int[][] promptIds, IReadOnlyList<int[]> responses, Device device)
     {
         var rollouts = new List<Rollout>(promptIds.Length);
@@ -130,8 +131,8 @@ internal sealed class PpoTrainer(
         {
             using var scope = NewDisposeScope();
             var batch = SequenceBatch.Build([.. chunk.Select(i => promptIds[i])], [.. chunk.Select(i => responses[i])], tokenizer.PadId, device);
-            var logProbs = Rows(LogProbs.OfResponses(policy, batch));
-            var referenceLogProbs = Rows(LogProbs.OfResponses(reference, batch));
+            var logProbs = Rows(LogProbs.OfResponses(policy, batch, settings.Temperature));
+            var referenceLogProbs = Rows(LogProbs.OfResponses(reference, batch, settings.Temperature));
             var values = Rows(ValuesOf(batch));
             var (head, likelihood) = rewardModel.ScoreParts(batch);
             var heads = head.cpu().data<float>().ToArray();
@@ -156,7 +157,8 @@ internal sealed class PpoTrainer(
         var batch = SequenceBatch.Build([.. minibatch.Select(i => rollouts[i].Prompt)], [.. minibatch.Select(i => rollouts[i].Response)],
             tokenizer.PadId, device);
         var width = (int)batch.ResponseIds.shape[1];
-        var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+        var logits = LogProbs.Tempered(policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch)),
+            settings.Temperature);
         var logProbs = LogProbs.OfResponses(logits, batch);
         var values = ValuesOf(batch);
         var mask = batch.ResponseMask.to(ScalarType.Float32);

@@ -11,6 +11,7 @@ namespace AlpacaFarm.Modeling;
 /// 2.0.0: control tokens (ITokenizer's control members, a control slot in PromptFormat, SftExample and policy configs,
 /// masked logits, ControlTokenGrowth); the pairwise objectives (PreferenceObjective); PreferencePairs.Examples and
 /// SplitByInstruction; TrainingLoop's epoch hook. Signatures gained optional parameters, so plugins built for 1.x are refused.
+/// 2.1.0: log-probabilities at a sampling temperature (LogProbs.OfResponses with a temperature, LogProbs.Tempered).
 /// </remarks>
 public static class SdkVersion
 {
@@ -18,7 +19,7 @@ public static class SdkVersion
     public const int Major = 2;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 0;
+    public const int Minor = 1;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

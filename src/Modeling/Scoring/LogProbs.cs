@@ -20,6 +20,27 @@ public static class LogProbs
         return OfResponses(model.Logits(ResponseHidden(hidden, batch)), batch).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The same at a sampling temperature: log-probabilities under softmax(logits / <paramref name="temperature"/>), the
+    /// distribution a sampler at that temperature (top-p 1) draws from. An RL method that samples at T must score its
+    /// rollouts at T, or its ratios and KL describe another distribution than the one it sampled.
+    /// </summary>
+    public static Tensor OfResponses(CausalTransformer model, SequenceBatch batch, double temperature)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        return OfResponses(Tempered(model.Logits(ResponseHidden(hidden, batch)), temperature), batch).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits divided by <paramref name="temperature"/> (returned as they are at 1); it must be positive.</summary>
+    public static Tensor Tempered(Tensor logits, double temperature)
+    {
+        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "a sampling temperature must be positive");
+        if (temperature == 1) return logits;
+        using var divisor = temperature.ToScalar();
+        return logits.div(divisor);
+    }
+
     /// <summary>The same from logits already computed at the positions that predict each response token.</summary>
     public static Tensor OfResponses(Tensor responseLogits, SequenceBatch batch)
     {

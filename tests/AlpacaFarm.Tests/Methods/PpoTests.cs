@@ -69,6 +69,20 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
             string.Join(' ', free.Select(s => s["kl"].ToString("F2", CultureInfo.InvariantCulture))));
     }
 
+    [Fact]
+    public async Task At_a_rollout_temperature_the_first_update_starts_from_the_distribution_the_rollouts_were_scored_under()
+    {
+        // One minibatch holding every rollout: its update is the step's first, so the policy being trained is still the
+        // one that sampled, and the ratio is 1 at every token only if scoring and training both read softmax(logits / T).
+        var (steps, _) = await Run("tempered", ("temperature", "0.5"), ("total_steps", "1"), ("warmup_steps", "0"), ("ppo_epochs", "1"),
+            ("step_batch_size", "32"));
+
+        var step = Assert.Single(steps);
+        Assert.True(step["approx_kl"] < 1e-9, $"approximate KL {step["approx_kl"]} on the first update at temperature 0.5");
+        Assert.Equal(0, step["clip_fraction"]);
+        Assert.Equal(0, step["kl"], 1e-4);
+    }
+
     // About half the gain, and twice the largest KL, measured when the test was written (plugins/Ppo/README.md).
     private const double RewardGain = 0.6;
     private const double KlBound = 10;

@@ -144,6 +144,41 @@ public sealed class TransformerTests
     }
 
     [Fact]
+    public void Log_probabilities_at_a_temperature_are_those_of_the_distribution_the_sampler_draws_from_at_it()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, seed: 3);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var prompt = TinyWorld.Prompts(tokenizer, ["List two animals."])[0];
+        var logits = model.forward(torch.tensor(prompt.Select(i => (long)i).ToArray()).unsqueeze(0))[0, -1];
+        var vocabulary = (int)logits.shape[0];
+
+        // Each first response token's log-probability at T = 0.5 against log_softmax(logits / 0.5), computed here.
+        var manual = logits.div(0.5).log_softmax(-1);
+        var everyToken = SequenceBatch.Build([.. Enumerable.Repeat(prompt, vocabulary)], [.. Enumerable.Range(0, vocabulary).Select(t => (IReadOnlyList<int>)[t])],
+            tokenizer.PadId, torch.CPU);
+        var tempered = LogProbs.OfResponses(model, everyToken, 0.5)[.., 0];
+        Assert.True(tempered.allclose(manual, rtol: 1e-4, atol: 1e-4));
+        Assert.True(LogProbs.OfResponses(model, everyToken, 1.0).allclose(LogProbs.OfResponses(model, everyToken)));
+
+        // 4,000 first tokens drawn at T = 0.5: the likeliest token's frequency is its tempered probability (4 binomial
+        // SE), and not its probability at T = 1, which lies further away than that.
+        const int draws = 4000;
+        var top = (int)manual.argmax().item<long>();
+        var atHalf = Math.Exp(tempered[top].item<float>());
+        var atOne = Math.Exp(logits.log_softmax(-1)[top].item<float>());
+        var firsts = new Sampler(model, tokenizer).Generate([.. Enumerable.Repeat(prompt, draws)], [.. Enumerable.Range(0, draws).Select(i => $"draw {i}")],
+            new SamplingOptions(0.5, 1.0, 1, 5, BatchSize: 500));
+        var frequency = firsts.Count(ids => ids[0] == top) / (double)draws;
+        var bound = 4 * Math.Sqrt(atHalf * (1 - atHalf) / draws);
+        Assert.True(Math.Abs(frequency - atHalf) < bound, $"frequency {frequency}, tempered probability {atHalf}, bound {bound}");
+        Assert.True(Math.Abs(atOne - atHalf) > 2 * bound, $"probability at T = 1 {atOne} is too close to {atHalf} for the test to tell them apart");
+        Assert.Throws<ArgumentOutOfRangeException>(() => LogProbs.Tempered(logits, 0));
+    }
+
+    [Fact]
     public void The_value_head_gives_one_value_per_position()
     {
         var tokenizer = TinyWorld.Tokenizer();
