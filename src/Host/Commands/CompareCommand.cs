@@ -81,5 +81,7 @@ public static class CompareCommand
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    private static string Ratio(double difference, double se) => se > 0 ? (difference / se).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
+    /// <summary>difference / SE to one decimal with its sign; a ratio that rounds to zero is "0.0" (not "-+0.0", as .NET writes a negative one).</summary>
+    internal static string Ratio(double difference, double se) =>
+        se > 0 ? (Math.Round(difference / se, 1) + 0.0).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) : LeaderboardFormats.Absent;
 }

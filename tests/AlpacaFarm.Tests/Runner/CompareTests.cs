@@ -74,6 +74,15 @@ public sealed class CompareTests : IDisposable
         Assert.Contains("koala", table.Out);
     }
 
+    [Theory]
+    [InlineData(-0.06, 1.60, "0.0")] // −0.0375 rounds to zero: no sign (ppo-default-s2 against sft-default-s2 printed "-+0.0")
+    [InlineData(0.06, 1.60, "0.0")]
+    [InlineData(2.42, 1.54, "+1.6")]
+    [InlineData(-3.91, 1.36, "-2.9")]
+    [InlineData(1.0, 0.0, "–")]
+    public void The_ratio_column_shows_the_sign_only_when_the_rounded_ratio_has_one(double difference, double se, string expected) =>
+        Assert.Equal(expected, AlpacaFarm.Host.Commands.CompareCommand.Ratio(difference, se));
+
     [Fact]
     public async Task Unknown_rows_are_one_line()
     {
