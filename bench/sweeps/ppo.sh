@@ -30,6 +30,8 @@ if [ ${#settings[@]} -eq 0 ]; then
     "whiten_rewards=false rollout_batch_size=512 step_batch_size=256 learning_rate=1e-4 kl_coef=0.2"
     "whiten_rewards=false $r256 learning_rate=5e-5 kl_coef=0.2 total_steps=80"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 temperature=0.7"
+    "whiten_rewards=true $r256 learning_rate=1e-4 kl_coef=0.2"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 adam_epsilon=1e-5"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]/#/ppo }"

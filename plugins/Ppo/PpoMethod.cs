@@ -32,6 +32,7 @@ public sealed class PpoMethod : IMethod
             HyperparameterSpec.Int("step_batch_size", 128, 1, 100_000, "256", "Rollouts per optimiser step."),
             HyperparameterSpec.Int("ppo_epochs", 2, 1, 100, "2", "Passes over each step's rollouts."),
             HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "1e-5", "AdamW learning rate (constant after warm-up)."),
+            HyperparameterSpec.Float("adam_epsilon", 1e-8, 1e-12, 1, "1e-5", "AdamW's ε: damps the steps of parameters whose gradients are smaller than it."),
             HyperparameterSpec.Int("warmup_steps", 5, 0, 100_000, "5", "PPO steps warming the learning rate up linearly."),
             HyperparameterSpec.Float("kl_coef", 0.2, 0, 100, "0.0067 (simulated), 0.02 (human)", "β: weight of the per-token KL penalty to the SFT policy."),
             HyperparameterSpec.Bool("adaptive_kl", false, "false", "Adapt β towards kl_target (Ziegler et al.) instead of keeping it fixed."),

@@ -43,7 +43,7 @@ internal sealed class PpoTrainer(
         // Warm-up counted in PPO steps, as AlpacaFarm's scheduler steps once per PPO step; then a constant rate (its
         // linear decay spans ten epochs, of which the evaluated checkpoints see the first few percent).
         var options = new TrainingOptions(LearningRate: settings.LearningRate, WarmupFraction: settings.WarmupSteps / (double)settings.TotalSteps,
-            MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed);
+            MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed) { AdamEpsilon = settings.AdamEpsilon };
         using var schedule = new AdamWSchedule(actorCritic, options, optimizerSteps);
         var resumed = PpoResume.Load(workDirectory, actorCritic, schedule);
         var coefficient = resumed?.KlCoefficient ?? settings.KlCoefficient;

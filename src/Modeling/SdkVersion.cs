@@ -11,7 +11,8 @@ namespace AlpacaFarm.Modeling;
 /// 2.0.0: control tokens (ITokenizer's control members, a control slot in PromptFormat, SftExample and policy configs,
 /// masked logits, ControlTokenGrowth); the pairwise objectives (PreferenceObjective); PreferencePairs.Examples and
 /// SplitByInstruction; TrainingLoop's epoch hook. Signatures gained optional parameters, so plugins built for 1.x are refused.
-/// 2.1.0: log-probabilities at a sampling temperature (LogProbs.OfResponses with a temperature, LogProbs.Tempered).
+/// 2.1.0: log-probabilities at a sampling temperature (LogProbs.OfResponses with a temperature, LogProbs.Tempered);
+/// TrainingOptions.AdamEpsilon.
 /// </remarks>
 public static class SdkVersion
 {

@@ -15,6 +15,9 @@ public sealed class AdamWSchedule : IDisposable
     private readonly TrainingOptions _options;
     private readonly int _warmup;
 
+    /// <summary>AdamW's ε when <see cref="TrainingOptions.AdamEpsilon"/> is not set (TorchSharp's and PyTorch's default).</summary>
+    public const double DefaultEpsilon = 1e-8;
+
     /// <summary>An optimiser over <paramref name="module"/>'s trainable parameters for a run of <paramref name="totalSteps"/> steps.</summary>
     public AdamWSchedule(nn.Module module, TrainingOptions options, int totalSteps)
     {
@@ -23,11 +26,13 @@ public sealed class AdamWSchedule : IDisposable
         TotalSteps = Math.Max(1, totalSteps);
         _warmup = (int)Math.Round(options.WarmupFraction * TotalSteps);
         _parameters = [.. module.parameters().Where(p => p.requires_grad)];
+        // ε goes to each group: TorchSharp's ParamGroup constructor sets its own (1e-8) over the optimiser's default.
+        var epsilon = options.AdamEpsilon ?? DefaultEpsilon;
         _optimizer = torch.optim.AdamW(
         [
-            new AdamW.ParamGroup(_parameters.Where(p => p.dim() >= 2), lr: options.LearningRate, weight_decay: options.WeightDecay),
-            new AdamW.ParamGroup(_parameters.Where(p => p.dim() < 2), lr: options.LearningRate, weight_decay: 0),
-        ], lr: options.LearningRate);
+            new AdamW.ParamGroup(_parameters.Where(p => p.dim() >= 2), lr: options.LearningRate, eps: epsilon, weight_decay: options.WeightDecay),
+            new AdamW.ParamGroup(_parameters.Where(p => p.dim() < 2), lr: options.LearningRate, eps: epsilon, weight_decay: 0),
+        ], lr: options.LearningRate, eps: epsilon);
     }
 
     /// <summary>Steps the schedule spans (at least 1): the cosine reaches its floor at the last.</summary>

@@ -34,6 +34,14 @@ public sealed record TrainingOptions(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] MatmulPrecision Precision = MatmulPrecision.Fp32)
 {
     /// <summary>
+    /// AdamW's ε, added to √v̂ in every update; null keeps TorchSharp's 1e-8. AlpacaFarm's PPO sets 1e-5, which damps the
+    /// steps of parameters whose gradients are smaller than that (a parameter that sees only noise, or only rarely a
+    /// gradient) instead of scaling them up to full size. Written to JSON only when set, so existing artifact keys stay.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? AdamEpsilon { get; init; }
+
+    /// <summary>
     /// A fine-tune's settings from a method's merged hyperparameters <c>epochs</c>, <c>batch_size</c>,
     /// <c>learning_rate</c> and <c>warmup_ratio</c> (the names every supervised method's table uses), keyed by <paramref name="seed"/>.
     /// </summary>
@@ -54,6 +62,7 @@ public sealed record TrainingOptions(
         : MaxSteps < 0 ? "max steps must be at least 0"
         : ProgressEvery < 1 ? "progress interval must be at least 1"
         : !Enum.IsDefined(Precision) ? $"unknown precision {Precision}"
+        : AdamEpsilon is { } epsilon && !(epsilon > 0) ? "Adam epsilon must be positive"
         : null;
 
     /// <summary>Number of optimiser steps for <paramref name="examples"/> training examples.</summary>

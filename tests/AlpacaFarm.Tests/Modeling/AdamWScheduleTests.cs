@@ -51,6 +51,35 @@ public sealed class AdamWScheduleTests
         Assert.Equal([0.45f, 0.35f], biases.Select(b => MathF.Round(b, 5)));
     }
 
+    [Theory]
+    [InlineData(null, 1e-6 / (1e-6 + 1e-8))] // TorchSharp's ε: a tiny gradient still moves the parameter by nearly lr
+    [InlineData(1e-5, 1e-6 / (1e-6 + 1e-5))] // AlpacaFarm's PPO ε: the same gradient moves it by a tenth of that
+    public void Adam_epsilon_sets_how_far_a_tiny_gradient_moves_a_parameter(double? epsilon, double expectedMove)
+    {
+        using var scope = NewDisposeScope();
+        var parameter = new TorchSharp.Modules.Parameter(torch.zeros(1));
+        using var module = new ParameterHolder(parameter);
+        using var schedule = new AdamWSchedule(module, new TrainingOptions(LearningRate: 1, WarmupFraction: 0, WeightDecay: 0, MaxGradNorm: 0) { AdamEpsilon = epsilon }, totalSteps: 1);
+
+        schedule.ZeroGrad();
+        parameter.mul(1e-6).sum().backward(); // gradient 1e-6
+        schedule.Step();
+
+        // A first Adam step moves a parameter by lr · m̂ / (√v̂ + ε) = g / (|g| + ε), by hand.
+        Assert.Equal(-expectedMove, parameter.data<float>()[0], 4);
+    }
+
+    private sealed class ParameterHolder : nn.Module
+    {
+        private readonly TorchSharp.Modules.Parameter value;
+
+        public ParameterHolder(TorchSharp.Modules.Parameter value) : base(nameof(ParameterHolder))
+        {
+            this.value = value;
+            RegisterComponents();
+        }
+    }
+
     [Fact]
     public void Without_clipping_the_step_reports_no_norm()
     {
