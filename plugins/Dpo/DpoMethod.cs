@@ -30,7 +30,7 @@ public sealed class DpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "dpo",
         DisplayName: "DPO",
-        Version: "1.0.0",
+        Version: "1.1.0",
         Kind: MethodKind.TrainingTime,
         Description: "Optimises the policy directly on preference pairs with a logistic loss on log-ratio differences to the SFT policy (or IPO, or SimPO).",
         PaperReference: "Rafailov et al. 2023; Azar et al. 2023 (IPO); Meng et al. 2024 (SimPO); AlpacaFarm (Dubois et al. 2023, arXiv v4)",
@@ -102,6 +102,13 @@ public sealed class DpoMethod : IMethod
             log.Write(epoch, epochLosses.Average(), epochMargins, heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
             epochLosses.Clear();
             epochMargins.Clear();
+            // Every epoch but the last (whose policy is the one returned) as a checkpoint the host records; none is a row.
+            if (epoch < options.Epochs)
+            {
+                var folder = Path.Combine(spec.WorkDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"epoch-{epoch}"));
+                reporter.ReportArtifact(new MethodArtifact(Checkpoint.SavePolicy(model, tokenizer, folder, CodeVersion), epoch,
+                    string.Create(CultureInfo.InvariantCulture, $"policy after epoch {epoch}")));
+            }
         });
 
         IPolicy trained = TorchPolicy.Save(model, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), CodeVersion, spec.Compute,

@@ -106,6 +106,16 @@ public sealed class PairwiseMethodTests(TinyModels models) : IClassFixture<TinyM
         Assert.True(rows[1]["train_margin"] < rows[2]["train_margin"] && rows[2]["train_margin"] < rows[3]["train_margin"],
             $"training margins by epoch {string.Join(' ', rows.Skip(1).Select(r => r["train_margin"].ToString("F3", CultureInfo.InvariantCulture)))}");
         Assert.True(rows[3]["held_out_accuracy"] > 0.9, $"held-out accuracy after training {rows[3]["held_out_accuracy"]:F3}");
+
+        // Checkpoints after epochs 1 and 2 (the third's policy is the one returned), saved when their epoch ended: the
+        // implicit margin grows from one to the next and on to the returned policy.
+        Assert.Equal([1, 2], reporter.Artifacts.Select(a => a.Step));
+        var margins = reporter.Artifacts.Select(a => a.Handle).Append(trained.Dependencies[0]).Select(handle =>
+        {
+            var (c, r) = Totals(handle, tokenizer, train);
+            return 0.1 * Enumerable.Range(0, train.Count).Average(i => (c[i] - sftChosen[i]) - (r[i] - sftRejected[i]));
+        }).ToList();
+        Assert.True(margins[0] < margins[1] && margins[1] < margins[2], $"implicit margins of the epoch-1, epoch-2 and returned policies: {string.Join(' ', margins.Select(m => m.ToString("F3", CultureInfo.InvariantCulture)))}");
     }
 
     [Fact]
