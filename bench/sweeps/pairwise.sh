@@ -21,6 +21,9 @@ if [ ${#settings[@]} -eq 0 ]; then
     "dpo loss=dpo beta=0.25 learning_rate=1e-4 epochs=2 batch_size=64"
     "dpo loss=simpo simpo_beta=2 simpo_gamma=1 learning_rate=1e-4 epochs=2 batch_size=64"
     "dpo loss=ipo beta=0.1 learning_rate=1e-4 epochs=2 batch_size=64"
+    "dpo loss=ipo beta=0.5 learning_rate=1e-4 epochs=2 batch_size=64"
+    "dpo loss=simpo simpo_beta=2 simpo_gamma=1 learning_rate=3e-5 epochs=2 batch_size=64"
+    "dpo loss=simpo simpo_beta=2 simpo_gamma=0.5 learning_rate=3e-5 epochs=2 batch_size=64"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]}"
