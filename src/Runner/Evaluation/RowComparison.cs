@@ -46,13 +46,15 @@ public sealed record RowComparison(
         var goldB = farm ? Gold(outputsB.Values) : null;
 
         var simulated = Paired(common, simulatedA, simulatedB);
-        var gold = goldA is null ? ((double A, double B, double Difference, double Se)?)null : Paired(common, goldA, goldB!);
+        (double A, double B, double Difference, double Se)? GoldPaired(IReadOnlyList<string> instructions) =>
+            goldA is null ? null : Paired(instructions, goldA, goldB!);
+        var gold = GoldPaired(common);
         var byDataset = common.GroupBy(instruction => outputsA[instruction].Dataset, StringComparer.Ordinal).OrderBy(group => group.Key, StringComparer.Ordinal)
             .Select(group =>
             {
                 var instructions = group.ToList();
                 var s = Paired(instructions, simulatedA, simulatedB);
-                var g = goldA is null ? ((double A, double B, double Difference, double Se)?)null : Paired(instructions, goldA, goldB!);
+                var g = GoldPaired(instructions);
                 return new DatasetComparison(group.Key, instructions.Count, s.Difference, s.Se, g?.Difference, g?.Se,
                     MeanLength(instructions, outputsA), MeanLength(instructions, outputsB));
             })
