@@ -32,6 +32,9 @@ if [ ${#settings[@]} -eq 0 ]; then
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 temperature=0.7"
     "whiten_rewards=true $r256 learning_rate=1e-4 kl_coef=0.2"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 adam_epsilon=1e-5"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.01"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.03"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.1"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]/#/ppo }"

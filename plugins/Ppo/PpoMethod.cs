@@ -21,7 +21,7 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "1.1.0",
+        Version: "1.2.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
             "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
@@ -41,6 +41,8 @@ public sealed class PpoMethod : IMethod
             HyperparameterSpec.Float("clip_range", 0.2, 0, 10, "0.2", "ε: the policy ratio is clipped to [1 − ε, 1 + ε]."),
             HyperparameterSpec.Float("value_clip_range", 0.2, 0, 100, "0.2", "Values move at most this far from the rollout's."),
             HyperparameterSpec.Float("vf_coef", 0.1, 0, 100, "0.1", "Weight of the value loss."),
+            HyperparameterSpec.Float("entropy_coef", 0, 0, 100, "0 (AlpacaFarm has none)",
+                "c_H: weight of the entropy bonus, PPO's c₂·S[π] (Schulman et al. 2017): the loss subtracts c_H × the mean per-token entropy at T."),
             HyperparameterSpec.Float("gamma", 1, 0, 1, "1", "Discount γ."),
             HyperparameterSpec.Float("lambda", 1, 0, 1, "1", "GAE's λ."),
             HyperparameterSpec.Bool("whiten_rewards", false, "true",

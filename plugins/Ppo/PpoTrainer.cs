@@ -165,13 +165,17 @@ internal sealed class PpoTrainer(
         var (loss, parts) = PpoObjective.Loss(logProbs, Padded(minibatch.Select(i => rollouts[i].LogProbs), width, device), Padded(minibatch.Select(i => advantages[i]), width, device),
             values, Padded(minibatch.Select(i => rollouts[i].Values), width, device), Padded(minibatch.Select(i => returns[i]), width, device), mask,
             settings.ClipRange, settings.ValueClipRange, settings.ValueCoefficient);
+        var logSoftmax = logits.log_softmax(-1);
+        var entropy = PpoObjective.MaskedMean(logSoftmax.exp().mul(logSoftmax).sum(-1).neg(), mask);
+        if (settings.EntropyCoefficient > 0)
+        {
+            using var bonus = settings.EntropyCoefficient.ToScalar();
+            loss = loss.sub(entropy.mul(bonus));
+        }
         schedule.ZeroGrad();
         loss.backward();
         schedule.Step();
-        using var noGrad = torch.no_grad();
-        var logSoftmax = logits.log_softmax(-1);
-        var entropy = PpoObjective.MaskedMean(logSoftmax.exp().mul(logSoftmax).sum(-1).neg(), mask).item<float>();
-        return (parts, entropy);
+        return (parts, entropy.item<float>());
     }
 
     // value[t] is read from the hidden state at t − 1: the state that chose response token t.
