@@ -35,6 +35,8 @@ if [ ${#settings[@]} -eq 0 ]; then
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.01"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.03"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.1"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 lambda=0.95"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 lambda=0.9"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]/#/ppo }"
