@@ -20,10 +20,14 @@ using static TorchSharp.torch;
 //                                         (one nested Best-of-n run over eval-805 at the candidate decoding given (the Best-of-n
 //                                          plugin's default unless set), n = the largest k;
 //                                          writes best-of-K.json per k for `alpacafarm evaluate --reference farm --outputs`)
+//          --only parts --reward DIR --outputs FILE[,FILE...]
+//                                         (the reward model's two readouts, the last-token head and β × the mean response
+//                                          log-probability, averaged over each AlpacaEval-format outputs file)
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
 string? policyDir = null, rewardDir = null, outDir = null;
+string[] outputsFiles = [];
 int[] keep = [1, 4, 16, 64];
 double temperature = 0.5, topP = 0.9; // plugins/BestOfN's default candidate decoding
 for (var i = 0; i < args.Length; i++)
@@ -36,6 +40,7 @@ for (var i = 0; i < args.Length; i++)
         case "--policy": policyDir = args[++i]; break;
         case "--reward": rewardDir = args[++i]; break;
         case "--out": outDir = args[++i]; break;
+        case "--outputs": outputsFiles = args[++i].Split(','); break;
         case "--keep": keep = [.. args[++i].Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture))]; break;
         case "--temperature": temperature = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--top-p": topP = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -117,6 +122,16 @@ if (only.Contains("nested"))
     foreach (var k in keep.Order())
         rows.Add(($"nested Best-of-{k} over eval-805 (one run of n = {keep.Max()})", $"{meanScores[k]:F4}", $"mean proxy score; outputs {Path.Combine(outDir, $"best-of-{k}.json")}"));
     rows.Add(($"nested Best-of-{keep.Max()} run", $"{seconds:F1} s", "generate and score every draw"));
+}
+
+if (only.Contains("parts"))
+{
+    if (rewardDir is null || outputsFiles.Length == 0) throw new ArgumentException("--only parts needs --reward and --outputs");
+    foreach (var file in outputsFiles)
+    {
+        var (n, head, likelihood) = Bench.ScoreParts(rewardDir, file);
+        rows.Add(($"reward readouts of {Path.GetFileName(file)} ({n} outputs)", $"{head + likelihood:F4}", $"head {head:F4} + likelihood {likelihood:F4}"));
+    }
 }
 
 if (rows.Count == 0) return;
@@ -359,6 +374,29 @@ internal static class Bench
             means[k] = Enumerable.Range(0, instructions.Count).Average(i => result.Scores[i][result.BestDraw(i, k)]);
         }
         return (seconds, means);
+    }
+
+    /// <summary>
+    /// The mean of each reward readout over an outputs file's (instruction, output) rows, each scored alone (no padding)
+    /// through the prompt format Best-of-n and the reward model's own scoring use.
+    /// </summary>
+    public static (int Count, double Head, double Likelihood) ScoreParts(string rewardDir, string outputsFile)
+    {
+        var (model, tokenizer) = Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"));
+        using var reward = model;
+        reward.eval();
+        using var noGrad = torch.no_grad();
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(outputsFile));
+        var (count, head, likelihood) = (0, 0.0, 0.0);
+        foreach (var row in json.RootElement.EnumerateArray())
+        {
+            using var scope = NewDisposeScope();
+            var (prompt, response) = PromptFormat.Fit(tokenizer, row.GetProperty("instruction").GetString()!, row.GetProperty("output").GetString()!,
+                reward.Config.MaxSequenceLength);
+            var (h, l) = reward.ScoreParts(SequenceBatch.Build([prompt], [response], tokenizer.PadId, CPU));
+            (count, head, likelihood) = (count + 1, head + h.item<float>(), likelihood + l.item<float>());
+        }
+        return (count, head / count, likelihood / count);
     }
 
     public static double Seconds(Action action)

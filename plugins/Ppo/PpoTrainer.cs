@@ -165,8 +165,7 @@ internal sealed class PpoTrainer(
         var (loss, parts) = PpoObjective.Loss(logProbs, Padded(minibatch.Select(i => rollouts[i].LogProbs), width, device), Padded(minibatch.Select(i => advantages[i]), width, device),
             values, Padded(minibatch.Select(i => rollouts[i].Values), width, device), Padded(minibatch.Select(i => returns[i]), width, device), mask,
             settings.ClipRange, settings.ValueClipRange, settings.ValueCoefficient);
-        var logSoftmax = logits.log_softmax(-1);
-        var entropy = PpoObjective.MaskedMean(logSoftmax.exp().mul(logSoftmax).sum(-1).neg(), mask);
+        var entropy = MeanEntropy(logits, mask, withGradient: settings.EntropyCoefficient > 0);
         if (settings.EntropyCoefficient > 0)
         {
             using var bonus = settings.EntropyCoefficient.ToScalar();
@@ -176,6 +175,14 @@ internal sealed class PpoTrainer(
         loss.backward();
         schedule.Step();
         return (parts, entropy.item<float>());
+    }
+
+    // The mean token entropy of softmax(logits), logged every minibatch; it joins the graph only when the bonus pays for it.
+    private static Tensor MeanEntropy(Tensor logits, Tensor mask, bool withGradient)
+    {
+        using var noGrad = withGradient ? null : torch.no_grad();
+        var logSoftmax = logits.log_softmax(-1);
+        return PpoObjective.MaskedMean(logSoftmax.exp().mul(logSoftmax).sum(-1).neg(), mask);
     }
 
     // value[t] is read from the hidden state at t − 1: the state that chose response token t.
