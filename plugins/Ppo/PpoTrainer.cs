@@ -19,9 +19,9 @@ namespace AlpacaFarm.Plugins.Ppo;
 /// <summary>
 /// The PPO loop. Each step: (1) roll out the policy on a batch of unlabeled instructions; (2) score every response
 /// token under the rollout policy, the frozen reference and the value model, and each response with the reward model;
-/// (3) shape the rewards (−β·KL per token, the reward model's score at the last token), whiten them, and estimate
-/// advantages with GAE; (4) a few epochs of clipped policy and value updates over minibatches; (5) update the KL
-/// coefficient, log the step, and save a checkpoint every few steps.
+/// (3) shape the rewards (−β·KL per token, the reward model's score at the last token), optionally whiten them, and
+/// estimate advantages with GAE; (4) a few epochs of clipped policy and value updates over minibatches (with an entropy
+/// bonus when entropy_coef is set); (5) update the KL coefficient, log the step, and save a checkpoint every few steps.
 /// </summary>
 internal sealed class PpoTrainer(
     PpoSettings settings, CausalTransformer policy, CausalTransformer reference, CausalTransformer valueModel, RewardModel rewardModel,
