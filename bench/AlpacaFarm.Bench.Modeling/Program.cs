@@ -20,9 +20,11 @@ using static TorchSharp.torch;
 //                                         (one nested Best-of-n run over eval-805 at the candidate decoding given (the Best-of-n
 //                                          plugin's default unless set), n = the largest k;
 //                                          writes best-of-K.json per k for `alpacafarm evaluate --reference farm --outputs`)
-//          --only parts --reward DIR --outputs FILE[,FILE...]
+//          --only parts --reward DIR --outputs FILE[,FILE...] [--policy DIR]
 //                                         (the reward model's two readouts, the last-token head and β × the mean response
-//                                          log-probability, averaged over each AlpacaEval-format outputs file)
+//                                          log-probability, averaged over each AlpacaEval-format outputs file; with
+//                                          --policy also the mean response log-probability under the reward model's
+//                                          language-model head and under that policy, e.g. the SFT reference)
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
@@ -129,8 +131,12 @@ if (only.Contains("parts"))
     if (rewardDir is null || outputsFiles.Length == 0) throw new ArgumentException("--only parts needs --reward and --outputs");
     foreach (var file in outputsFiles)
     {
-        var (n, head, likelihood) = Bench.ScoreParts(rewardDir, file);
-        rows.Add(($"reward readouts of {Path.GetFileName(file)} ({n} outputs)", $"{head + likelihood:F4}", $"head {head:F4} + likelihood {likelihood:F4}"));
+        var parts = Bench.ScoreParts(rewardDir, file, policyDir);
+        rows.Add(($"reward readouts of {Path.GetFileName(file)} ({parts.Count} outputs)", $"{parts.Head + parts.Likelihood:F4}",
+            $"head {parts.Head:F4} + likelihood {parts.Likelihood:F4}"));
+        if (policyDir is not null)
+            rows.Add(($"mean log-probability of {Path.GetFileName(file)}, reward LM − policy", $"{parts.RewardLogProb - parts.PolicyLogProb:F4}",
+                $"reward model's LM head {parts.RewardLogProb:F4}, policy {parts.PolicyLogProb:F4}"));
     }
 }
 
@@ -377,26 +383,33 @@ internal static class Bench
     }
 
     /// <summary>
-    /// The mean of each reward readout over an outputs file's (instruction, output) rows, each scored alone (no padding)
-    /// through the prompt format Best-of-n and the reward model's own scoring use.
+    /// Means over an outputs file's (instruction, output) rows, each scored alone (no padding) through the prompt format
+    /// Best-of-n and the reward model's own scoring use: the reward's two readouts, the mean response log-probability
+    /// under the reward model's language-model head, and (with a policy) under the policy; NaN without one.
     /// </summary>
-    public static (int Count, double Head, double Likelihood) ScoreParts(string rewardDir, string outputsFile)
+    public static (int Count, double Head, double Likelihood, double RewardLogProb, double PolicyLogProb) ScoreParts(
+        string rewardDir, string outputsFile, string? policyDir)
     {
         var (model, tokenizer) = Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"));
         using var reward = model;
         reward.eval();
+        using var policy = policyDir is null ? null : Checkpoint.LoadPolicy(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench")).Model;
+        policy?.eval();
         using var noGrad = torch.no_grad();
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(outputsFile));
-        var (count, head, likelihood) = (0, 0.0, 0.0);
+        var (count, head, likelihood, rewardLogProb, policyLogProb) = (0, 0.0, 0.0, 0.0, 0.0);
         foreach (var row in json.RootElement.EnumerateArray())
         {
             using var scope = NewDisposeScope();
             var (prompt, response) = PromptFormat.Fit(tokenizer, row.GetProperty("instruction").GetString()!, row.GetProperty("output").GetString()!,
                 reward.Config.MaxSequenceLength);
-            var (h, l) = reward.ScoreParts(SequenceBatch.Build([prompt], [response], tokenizer.PadId, CPU));
+            var batch = SequenceBatch.Build([prompt], [response], tokenizer.PadId, CPU);
+            var (h, l) = reward.ScoreParts(batch);
             (count, head, likelihood) = (count + 1, head + h.item<float>(), likelihood + l.item<float>());
+            rewardLogProb += LogProbs.OfResponses(reward.Backbone, batch).mean().item<float>();
+            policyLogProb += policy is null ? double.NaN : LogProbs.OfResponses(policy, batch).mean().item<float>();
         }
-        return (count, head / count, likelihood / count);
+        return (count, head / count, likelihood / count, rewardLogProb / count, policyLogProb / count);
     }
 
     public static double Seconds(Action action)
