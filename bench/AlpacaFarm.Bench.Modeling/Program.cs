@@ -129,9 +129,12 @@ if (only.Contains("nested"))
 if (only.Contains("parts"))
 {
     if (rewardDir is null || outputsFiles.Length == 0) throw new ArgumentException("--only parts needs --reward and --outputs");
+    var (reward, rewardTokenizer) = Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"));
+    using var rewardModel = reward;
+    using var policy = policyDir is null ? null : Checkpoint.LoadPolicy(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench")).Model;
     foreach (var file in outputsFiles)
     {
-        var parts = Bench.ScoreParts(rewardDir, file, policyDir);
+        var parts = Bench.ScoreParts(rewardModel, rewardTokenizer, policy, file);
         rows.Add(($"reward readouts of {Path.GetFileName(file)} ({parts.Count} outputs)", $"{parts.Head + parts.Likelihood:F4}",
             $"head {parts.Head:F4} + likelihood {parts.Likelihood:F4}"));
         if (policyDir is not null)
@@ -388,12 +391,9 @@ internal static class Bench
     /// under the reward model's language-model head, and (with a policy) under the policy; NaN without one.
     /// </summary>
     public static (int Count, double Head, double Likelihood, double RewardLogProb, double PolicyLogProb) ScoreParts(
-        string rewardDir, string outputsFile, string? policyDir)
+        RewardModel reward, ITokenizer tokenizer, CausalTransformer? policy, string outputsFile)
     {
-        var (model, tokenizer) = Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"));
-        using var reward = model;
         reward.eval();
-        using var policy = policyDir is null ? null : Checkpoint.LoadPolicy(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench")).Model;
         policy?.eval();
         using var noGrad = torch.no_grad();
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(outputsFile));

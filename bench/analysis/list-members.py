@@ -3,27 +3,18 @@
 per file, the share of list answers in the numbered format ("Here are 3 fruits:\n1. cherry ...") rather than the
 sentence one ("Some fruits are plum, lemon and mango."), and the share that name one member twice or more.
 Usage: bench/analysis/list-members.py OUTPUTS.json ...    (python3, standard library only)"""
-import json
 import re
 import sys
 
-
-def members(output):
-    numbered = re.findall(r"^\d+\. (.+)$", output, re.M)
-    if numbered:
-        return [m.strip() for m in numbered]
-    sentence = re.match(r"Some [\w ]+? are (.+)\.$", output.strip())
-    return [m.strip() for m in re.split(r", | and ", sentence.group(1))] if sentence else None
-
+from farm_lists import load, parse
 
 if len(sys.argv) < 2:
     sys.exit(__doc__)
 print("| outputs | list answers | parsed | numbered | a member repeated |")
 print("|---|---|---|---|---|")
 for path in sys.argv[1:]:
-    with open(path, encoding="utf-8") as f:
-        answers = [row["output"] for row in json.load(f) if row.get("dataset") == "list"]
-    parsed = [m for m in map(members, answers) if m]
+    answers = [row["output"] for row in load(path) if row.get("dataset") == "list"]
+    parsed = [p[1] for p in map(parse, answers) if p]
     numbered = sum(1 for a in answers if re.search(r"^1\. ", a, re.M))
     repeated = sum(1 for m in parsed if len(set(m)) < len(m))
     share = lambda k, n: f"{100 * k / n:.1f} %" if n else "–"

@@ -10,34 +10,17 @@ Usage: bench/analysis/list-variants.py OUT OUTPUTS.json [MORE_OUTPUTS.json ...] 
 import collections
 import json
 import os
-import re
 import sys
 
+from farm_lists import load, parse
+
 MIN_SEEN = 3
-NUMBERED = re.compile(r"^Here are \d+ ([\w ]+?):\n((?:\d+\. .+\n?)+)$")
-SENTENCE = re.compile(r"^Some ([\w ]+?) are (.+)\.$")
-
-
-def parse(output):
-    """(kind, members, render) of a list answer, where render(members) writes the answer again; None if not a list."""
-    text = output.strip()
-    numbered = NUMBERED.match(text)
-    if numbered:
-        head = text.split("\n", 1)[0]
-        members = [m.split(". ", 1)[1].strip() for m in numbered.group(2).strip().split("\n")]
-        return numbered.group(1), members, lambda ms: head + "\n" + "\n".join(f"{i}. {m}" for i, m in enumerate(ms, 1))
-    sentence = SENTENCE.match(text)
-    if sentence:
-        members = re.split(r", | and ", sentence.group(2))
-        kind = sentence.group(1)
-        return kind, members, lambda ms: f"Some {kind} are {', '.join(ms[:-1])} and {ms[-1]}." if len(ms) > 1 else f"Some {kind} are {ms[0]}."
-    return None
-
 
 if len(sys.argv) < 3:
     sys.exit(__doc__)
 out, files = sys.argv[1], sys.argv[2:]
-rows = [[r for r in json.load(open(f, encoding="utf-8")) if r.get("dataset") == "list"] for f in files]
+contents = [load(f) for f in files]
+rows = [[r for r in content if r.get("dataset") == "list"] for content in contents]
 seen = collections.defaultdict(collections.Counter)
 for row in (r for file_rows in rows for r in file_rows):
     parsed = parse(row["output"])
@@ -63,7 +46,7 @@ for row in rows[0]:
     repeated.append(row)
     distinct.append({**row, "output": render(fixed), "generator": row.get("generator", "") + "-distinct"})
 repairs = {r["instruction"]: r["output"] for r in distinct}
-whole = [{**r, "output": repairs.get(r["instruction"], r["output"])} for r in json.load(open(files[0], encoding="utf-8"))]
+whole = [{**r, "output": repairs.get(r["instruction"], r["output"])} for r in contents[0]]
 os.makedirs(out, exist_ok=True)
 for name, data in (("repeated.json", repeated), ("distinct.json", distinct), ("repaired.json", whole)):
     with open(os.path.join(out, name), "w", encoding="utf-8") as f:
