@@ -14,6 +14,7 @@ if [ ${#settings[@]} -eq 0 ]; then
     "quark mode=top-bin total_steps=80 rollout_batch_size=256 step_batch_size=64 learning_rate=1e-4 kl_coef=0.05"
     "quark mode=top-bin total_steps=40 rollout_batch_size=256 step_batch_size=64 learning_rate=3e-4 kl_coef=0.05"
     "quark mode=top-bin total_steps=40 rollout_batch_size=256 step_batch_size=64 learning_rate=1e-4 kl_coef=0.2"
+    "quark mode=top-bin total_steps=40 rollout_batch_size=256 step_batch_size=64 learning_rate=1e-4 kl_coef=0.05 adam_epsilon=1e-5"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]}"

@@ -21,7 +21,7 @@ public sealed class QuarkMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "quark",
         DisplayName: "Quark",
-        Version: "1.0.0",
+        Version: "1.1.0",
         Kind: MethodKind.TrainingTime,
         Description: "Samples, bins rollouts by proxy reward into quantiles and fine-tunes on the top quantile (or on every quantile behind its token) with a KL penalty.",
         PaperReference: "Lu et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",
@@ -33,6 +33,7 @@ public sealed class QuarkMethod : IMethod
             HyperparameterSpec.Int("rollout_batch_size", 256, 1, 100_000, "512", "Rollouts per Quark step (the pool, cleared every step)."),
             HyperparameterSpec.Int("step_batch_size", 64, 1, 100_000, "256", "Rollouts per optimiser step."),
             HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "3e-6", "AdamW learning rate (constant after warm-up)."),
+            HyperparameterSpec.Float("adam_epsilon", 1e-8, 1e-12, 1, "1e-5", "AdamW's ε: damps the steps of parameters whose gradients are smaller than it."),
             HyperparameterSpec.Int("warmup_steps", 5, 0, 100_000, "5", "Quark steps warming the learning rate up linearly."),
             HyperparameterSpec.Float("kl_coef", 0.05, 0, 10, "0.05", "Weight of the full-vocabulary KL to the SFT policy, per token."),
             HyperparameterSpec.Float("entropy_coef", 0, 0, 10, "0", "Weight of the entropy bonus, per token."),

@@ -11,6 +11,7 @@ public sealed record QuarkSettings(
     int RolloutBatchSize,
     int StepBatchSize,
     double LearningRate,
+    double AdamEpsilon,
     int WarmupSteps,
     double KlCoefficient,
     double EntropyCoefficient,
@@ -27,7 +28,7 @@ public sealed record QuarkSettings(
             var other => throw new HyperparameterException($"unknown mode '{other}' (known: top-bin, tokens)"),
         },
         values.GetInt("num_reward_tokens"), values.GetInt("total_steps"), values.GetInt("rollout_batch_size"), values.GetInt("step_batch_size"),
-        values.GetDouble("learning_rate"), values.GetInt("warmup_steps"), values.GetDouble("kl_coef"), values.GetDouble("entropy_coef"),
+        values.GetDouble("learning_rate"), values.GetDouble("adam_epsilon"), values.GetInt("warmup_steps"), values.GetDouble("kl_coef"), values.GetDouble("entropy_coef"),
         values.GetDouble("temperature"), values.GetDouble("top_p"), values.GetInt("max_new_tokens"), values.GetInt("save_every"));
 
     /// <summary>The control token of reward bin <paramref name="bin"/> (0 = the best).</summary>

@@ -43,7 +43,7 @@ internal sealed class QuarkTrainer(
         var device = LogProbs.ModelDevice(policy);
         // Warm-up counted in Quark steps, then a constant rate, as for PPO (AlpacaFarm's decay spans ten epochs).
         var options = new TrainingOptions(LearningRate: settings.LearningRate, WarmupFraction: settings.WarmupSteps / (double)settings.TotalSteps,
-            MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed);
+            MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed) { AdamEpsilon = settings.AdamEpsilon };
         using var schedule = new AdamWSchedule(policy, options, settings.TotalSteps * settings.OptimizerStepsPerStep);
         using var log = new StepLog(workDirectory, settings.Bins);
         reference.eval();
