@@ -25,6 +25,11 @@ using static TorchSharp.torch;
 //                                          log-probability, averaged over each AlpacaEval-format outputs file; with
 //                                          --policy also the mean response log-probability under the reward model's
 //                                          language-model head and under that policy, e.g. the SFT reference)
+//          --only sharpen --policy DIR --reward DIR [--temperatures 1,0.53] [--kl-coef 0.2]
+//                                         (the SFT policy sampled at each temperature T on 512 unlabeled instructions, as
+//                                          PPO's rollouts are: the reward model's readouts, and the KL to the same policy
+//                                          at 1, Σ log p_T − log p_1 per response, whole and clamped at 0 per token as PPO
+//                                          charges it: what PPO's optimum under the farm's reward earns, plugins/Ppo/README.md)
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
@@ -32,6 +37,8 @@ string? policyDir = null, rewardDir = null, outDir = null;
 string[] outputsFiles = [];
 int[] keep = [1, 4, 16, 64];
 double temperature = 0.5, topP = 0.9; // plugins/BestOfN's default candidate decoding
+double[] temperatures = [1, 0.53];
+var klCoefficient = 0.2; // plugins/Ppo's default
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -46,6 +53,8 @@ for (var i = 0; i < args.Length; i++)
         case "--keep": keep = [.. args[++i].Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture))]; break;
         case "--temperature": temperature = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--top-p": topP = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--temperatures": temperatures = [.. args[++i].Split(',').Select(t => double.Parse(t, CultureInfo.InvariantCulture))]; break;
+        case "--kl-coef": klCoefficient = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown argument '{args[i]}'");
     }
 }
@@ -143,6 +152,24 @@ if (only.Contains("parts"))
     }
 }
 
+if (only.Contains("sharpen"))
+{
+    if (rewardDir is null || policyDir is null) throw new ArgumentException("--only sharpen needs --policy (the SFT policy) and --reward");
+    var (reward, _) = Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"));
+    using var rewardModel = reward;
+    using var policy = Checkpoint.LoadPolicy(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench")).Model;
+    var prompts = FarmWorld.Generate(FarmSplitSizes.Paper, FarmWorld.DefaultSeed).Unlabeled.Take(512)
+        .Select(i => PromptFormat.Prompt(tokenizer, i.Instruction)).ToArray();
+    foreach (var t in temperatures)
+    {
+        var m = Bench.Sharpened(policy, rewardModel, tokenizer, prompts, t);
+        rows.Add(($"SFT at T = {t} on {prompts.Length} unlabeled instructions: score", $"{m.Head + m.Likelihood:F4}",
+            $"head {m.Head:F4} + likelihood {m.Likelihood:F4}; length {m.Length:F1} tokens"));
+        rows.Add(($"SFT at T = {t}: KL to SFT at 1 per response", $"{m.Kl:F3}",
+            $"clamped per token {m.ClampedKl:F3}; score − {klCoefficient} × clamped {m.Head + m.Likelihood - klCoefficient * m.ClampedKl:F4}"));
+    }
+}
+
 if (rows.Count == 0) return;
 var width = rows.Max(r => r.What.Length);
 var valueWidth = rows.Max(r => r.Value.Length);
@@ -162,6 +189,36 @@ internal sealed record TrainingMeasure(double RealTokensPerSecond, double Gflops
 
 internal static class Bench
 {
+    /// <summary>
+    /// The policy sampled at temperature <paramref name="t"/> (one keyed draw per prompt): mean reward readouts, mean
+    /// response length, and the mean per-response KL of the tempered policy to itself at 1, whole and clamped per token.
+    /// </summary>
+    public static (double Head, double Likelihood, double Kl, double ClampedKl, double Length) Sharpened(
+        CausalTransformer policy, RewardModel rewardModel, ITokenizer tokenizer, int[][] prompts, double t)
+    {
+        policy.eval();
+        rewardModel.eval();
+        var responses = new Sampler(policy, tokenizer).Generate(prompts,
+            [.. prompts.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"sharpen rollout {i}"))],
+            new SamplingOptions(t, 1.0, 300, 0, 64), CancellationToken.None);
+        double head = 0, likelihood = 0, kl = 0, clamped = 0, length = 0;
+        var kept = Enumerable.Range(0, prompts.Length).Where(i => responses[i].Length > 0).ToArray();
+        using var noGrad = torch.no_grad();
+        foreach (var chunk in kept.Chunk(64))
+        {
+            using var scope = NewDisposeScope();
+            var batch = SequenceBatch.Build([.. chunk.Select(i => prompts[i])], [.. chunk.Select(i => responses[i])], tokenizer.PadId, torch.CPU);
+            var difference = LogProbs.OfResponses(policy, batch, t).sub(LogProbs.OfResponses(policy, batch, 1));
+            kl += difference.sum().item<float>();
+            clamped += difference.clamp_min(HeldScalars.Zero).sum().item<float>();
+            var (h, l) = rewardModel.ScoreParts(batch);
+            head += h.sum().item<float>();
+            likelihood += l.sum().item<float>();
+            length += chunk.Sum(i => responses[i].Length);
+        }
+        return (head / kept.Length, likelihood / kept.Length, kl / kept.Length, clamped / kept.Length, length / kept.Length);
+    }
+
     /// <summary>Best fp32 and bf16 GFLOP/s over square matmuls of 1024 and 2048, the two dtypes interleaved.</summary>
     public static (double Fp32, double Bf16) MatmulPeaks()
     {

@@ -37,6 +37,7 @@ if [ ${#settings[@]} -eq 0 ]; then
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 entropy_coef=0.1"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 lambda=0.95"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 lambda=0.9"
+    "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 likelihood_log_ratio=true"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]/#/ppo }"

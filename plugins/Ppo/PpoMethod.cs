@@ -21,7 +21,7 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "1.2.0",
+        Version: "1.3.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
             "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
@@ -45,6 +45,9 @@ public sealed class PpoMethod : IMethod
                 "c_H: weight of the entropy bonus, PPO's c₂·S[π] (Schulman et al. 2017): the loss subtracts c_H × the mean per-token entropy at T."),
             HyperparameterSpec.Float("gamma", 1, 0, 1, "1", "Discount γ."),
             HyperparameterSpec.Float("lambda", 1, 0, 1, "1", "GAE's λ."),
+            HyperparameterSpec.Bool("likelihood_log_ratio", false, "false (AlpacaFarm's reward model has no likelihood readout)",
+                "Read the reward model's likelihood term as a log-ratio to the SFT reference (β × the mean of log p_RM − log p_SFT, DPO's implicit reward): " +
+                "an experiment on the farm's reward model, not AlpacaFarm's (plugins/Ppo/README.md)."),
             HyperparameterSpec.Bool("whiten_rewards", false, "true",
                 "Scale the shaped rewards by their std (mean kept); off on the farm, where it pays every token (plugins/Ppo/README.md)."),
             HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0",

@@ -21,6 +21,7 @@ public sealed record PpoSettings(
     double EntropyCoefficient,
     double Gamma,
     double Lambda,
+    bool LikelihoodLogRatio,
     bool WhitenRewards,
     double Temperature,
     int MaxNewTokens,
@@ -31,7 +32,8 @@ public sealed record PpoSettings(
         values.GetInt("total_steps"), values.GetInt("rollout_batch_size"), values.GetInt("step_batch_size"), values.GetInt("ppo_epochs"),
         values.GetDouble("learning_rate"), values.GetDouble("adam_epsilon"), values.GetInt("warmup_steps"), values.GetDouble("kl_coef"), values.GetBool("adaptive_kl"),
         values.GetDouble("kl_target"), values.GetDouble("kl_horizon"), values.GetDouble("clip_range"), values.GetDouble("value_clip_range"),
-        values.GetDouble("vf_coef"), values.GetDouble("entropy_coef"), values.GetDouble("gamma"), values.GetDouble("lambda"), values.GetBool("whiten_rewards"),
+        values.GetDouble("vf_coef"), values.GetDouble("entropy_coef"), values.GetDouble("gamma"), values.GetDouble("lambda"), values.GetBool("likelihood_log_ratio"),
+        values.GetBool("whiten_rewards"),
         values.GetDouble("temperature"), values.GetInt("max_new_tokens"), values.GetInt("save_every"));
 
     /// <summary>Optimiser steps per PPO step: every epoch splits the rollouts into step batches.</summary>

@@ -7,6 +7,7 @@ using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
@@ -135,6 +136,7 @@ internal sealed class PpoTrainer(
             var referenceLogProbs = Rows(LogProbs.OfResponses(reference, batch, settings.Temperature));
             var values = Rows(ValuesOf(batch));
             var (head, likelihood) = rewardModel.ScoreParts(batch);
+            if (settings.LikelihoodLogRatio) likelihood = LogRatio(likelihood, batch);
             var heads = head.cpu().data<float>().ToArray();
             var likelihoods = likelihood.cpu().data<float>().ToArray();
             for (var j = 0; j < chunk.Length; j++)
@@ -145,6 +147,17 @@ internal sealed class PpoTrainer(
             }
         }
         return rollouts;
+    }
+
+    // β × mean(log p_RM − log p_SFT) from the readout β × mean log p_RM: the readout times (1 − mean log p_SFT / mean
+    // log p_RM), both at temperature 1, as the reward model reads. It drops the part of the readout that the SFT policy's
+    // own likelihood pays, which with the KL penalty makes PPO's optimum a sharpened SFT (plugins/Ppo/README.md).
+    private Tensor LogRatio(Tensor likelihood, SequenceBatch batch)
+    {
+        var tokens = batch.ResponseMask.sum(1).clamp_min(HeldScalars.One);
+        var rewardModelMean = LogProbs.OfResponses(rewardModel.Backbone, batch).sum(1).div(tokens);
+        var referenceMean = LogProbs.OfResponses(reference, batch).sum(1).div(tokens);
+        return likelihood.mul(referenceMean.div(rewardModelMean).neg().add(HeldScalars.One));
     }
 
     // One clipped update of the policy and the value model on a minibatch of rollouts; its loss parts and mean entropy.

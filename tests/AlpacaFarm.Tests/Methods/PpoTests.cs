@@ -96,6 +96,22 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
     }
 
     [Fact]
+    public async Task The_log_ratio_readout_subtracts_what_the_sft_policy_pays()
+    {
+        // At step 1 the policy is SFT and both runs sample the same keyed rollouts. The reward model's language-model head
+        // started as SFT's, so β × mean(log p_RM − log p_SFT) is a small part of β × mean log p_RM; the head readout is
+        // untouched, and the score is still the sum of the two.
+        var (plain, _) = await Run("plain-1", ("total_steps", "1"), ("warmup_steps", "0"));
+        var (ratio, _) = await Run("ratio-1", ("total_steps", "1"), ("warmup_steps", "0"), ("likelihood_log_ratio", "true"));
+
+        var (p, r) = (Assert.Single(plain), Assert.Single(ratio));
+        Assert.Equal(p["reward_head"], r["reward_head"], 1e-4);
+        Assert.Equal(r["reward"], r["reward_head"] + r["reward_likelihood"], 1e-3);
+        Assert.True(Math.Abs(r["reward_likelihood"]) < LogRatioShare * Math.Abs(p["reward_likelihood"]),
+            $"log-ratio readout {r["reward_likelihood"]:F4} against the plain readout {p["reward_likelihood"]:F4} (needed under {LogRatioShare} of it)");
+    }
+
+    [Fact]
     public async Task At_a_rollout_temperature_the_first_update_starts_from_the_distribution_the_rollouts_were_scored_under()
     {
         // One minibatch holding every rollout: its update is the step's first, so the policy being trained is still the
@@ -120,6 +136,9 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
     private const double FreeKlAtLeast = 3.5;
     // adam_epsilon 1 against the default 1e-8, same run otherwise: largest KL 0.0028 against 5.02, as measured.
     private const double DampedKlBound = 0.05;
+    // The log-ratio readout against the plain one at step 1: −0.0091 against −16.56 as measured on the EPYC (the tiny
+    // reward model's language-model head has barely left SFT's); a sign slip would double the plain readout.
+    private const double LogRatioShare = 0.1;
     // entropy_coef 1 against none, same run otherwise: last-3-step entropy 5.59 against 3.89 nats, as measured; half that gap.
     private const string EntropyCoefficient = "1";
     private const double EntropyGap = 0.85;
