@@ -21,7 +21,7 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "1.3.0",
+        Version: "1.4.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
             "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
@@ -30,6 +30,9 @@ public sealed class PpoMethod : IMethod
             HyperparameterSpec.Int("total_steps", 40, 1, 100_000, "40 (the evaluated checkpoint)", "PPO steps to run; the policy after the last is returned."),
             HyperparameterSpec.Int("rollout_batch_size", 256, 1, 100_000, "512", "Rollouts per PPO step."),
             HyperparameterSpec.Int("step_batch_size", 128, 1, 100_000, "256", "Rollouts per optimiser step."),
+            HyperparameterSpec.Int("micro_batch_size", 128, 1, 100_000, "2 per device (× 8 devices × 16 accumulation steps)",
+                "Rollouts per forward and backward pass; an optimiser step accumulates the gradients of its step batch's micro-batches, " +
+                "so this changes speed and memory, not the update (up to float rounding)."),
             HyperparameterSpec.Int("ppo_epochs", 2, 1, 100, "2", "Passes over each step's rollouts."),
             HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "1e-5", "AdamW learning rate (constant after warm-up)."),
             HyperparameterSpec.Float("adam_epsilon", 1e-8, 1e-12, 1, "1e-5", "AdamW's ε: damps the steps of parameters whose gradients are smaller than it."),

@@ -7,6 +7,7 @@ public sealed record PpoSettings(
     int TotalSteps,
     int RolloutBatchSize,
     int StepBatchSize,
+    int MicroBatchSize,
     int PpoEpochs,
     double LearningRate,
     double AdamEpsilon,
@@ -29,7 +30,8 @@ public sealed record PpoSettings(
 {
     /// <summary>The settings of a run, from its merged hyperparameters (already checked against the typed table).</summary>
     public static PpoSettings From(IReadOnlyDictionary<string, string> values) => new(
-        values.GetInt("total_steps"), values.GetInt("rollout_batch_size"), values.GetInt("step_batch_size"), values.GetInt("ppo_epochs"),
+        values.GetInt("total_steps"), values.GetInt("rollout_batch_size"), values.GetInt("step_batch_size"), values.GetInt("micro_batch_size"),
+        values.GetInt("ppo_epochs"),
         values.GetDouble("learning_rate"), values.GetDouble("adam_epsilon"), values.GetInt("warmup_steps"), values.GetDouble("kl_coef"), values.GetBool("adaptive_kl"),
         values.GetDouble("kl_target"), values.GetDouble("kl_horizon"), values.GetDouble("clip_range"), values.GetDouble("value_clip_range"),
         values.GetDouble("vf_coef"), values.GetDouble("entropy_coef"), values.GetDouble("gamma"), values.GetDouble("lambda"), values.GetBool("likelihood_log_ratio"),

@@ -161,33 +161,50 @@ internal sealed class PpoTrainer(
     }
 
     // One clipped update of the policy and the value model on a minibatch of rollouts; its loss parts and mean entropy.
+    // The minibatch's loss is a mean over its response tokens, so each micro-batch's mean is weighted by its share of the
+    // tokens and its gradients accumulate before the one optimiser step (AlpacaFarm accumulates over 16 per-device
+    // batches). Small micro-batches also keep every activation under glibc's 32 MB mmap ceiling, above which each
+    // allocation is fresh pages (plugins/Ppo/README.md).
     private (PpoLossParts Parts, double Entropy) Optimize(int[] minibatch, List<Rollout> rollouts, float[][] advantages, float[][] returns,
         AdamWSchedule schedule, Device device)
     {
-        using var scope = NewDisposeScope();
         policy.train();
         valueModel.train();
-        var batch = SequenceBatch.Build([.. minibatch.Select(i => rollouts[i].Prompt)], [.. minibatch.Select(i => rollouts[i].Response)],
-            tokenizer.PadId, device);
-        var width = (int)batch.ResponseIds.shape[1];
-        var logits = LogProbs.Tempered(policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch)),
-            settings.Temperature);
-        var logProbs = LogProbs.OfResponses(logits, batch);
-        var values = ValuesOf(batch);
-        var mask = batch.ResponseMask.to(ScalarType.Float32);
-        var (loss, parts) = PpoObjective.Loss(logProbs, Padded(minibatch.Select(i => rollouts[i].LogProbs), width, device), Padded(minibatch.Select(i => advantages[i]), width, device),
-            values, Padded(minibatch.Select(i => rollouts[i].Values), width, device), Padded(minibatch.Select(i => returns[i]), width, device), mask,
-            settings.ClipRange, settings.ValueClipRange, settings.ValueCoefficient);
-        var entropy = MeanEntropy(logits, mask, withGradient: settings.EntropyCoefficient > 0);
-        if (settings.EntropyCoefficient > 0)
-        {
-            using var bonus = settings.EntropyCoefficient.ToScalar();
-            loss = loss.sub(entropy.mul(bonus));
-        }
         schedule.ZeroGrad();
-        loss.backward();
+        double total = minibatch.Sum(i => rollouts[i].Response.Length);
+        double policyLoss = 0, valueLoss = 0, clipFraction = 0, valueClipFraction = 0, approximateKl = 0, entropy = 0;
+        foreach (var micro in minibatch.Chunk(settings.MicroBatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var share = micro.Sum(i => rollouts[i].Response.Length) / total;
+            var batch = SequenceBatch.Build([.. micro.Select(i => rollouts[i].Prompt)], [.. micro.Select(i => rollouts[i].Response)],
+                tokenizer.PadId, device);
+            var width = (int)batch.ResponseIds.shape[1];
+            var logits = LogProbs.Tempered(policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch)),
+                settings.Temperature);
+            var logProbs = LogProbs.OfResponses(logits, batch);
+            var values = ValuesOf(batch);
+            var mask = batch.ResponseMask.to(ScalarType.Float32);
+            var (loss, parts) = PpoObjective.Loss(logProbs, Padded(micro.Select(i => rollouts[i].LogProbs), width, device), Padded(micro.Select(i => advantages[i]), width, device),
+                values, Padded(micro.Select(i => rollouts[i].Values), width, device), Padded(micro.Select(i => returns[i]), width, device), mask,
+                settings.ClipRange, settings.ValueClipRange, settings.ValueCoefficient);
+            var microEntropy = MeanEntropy(logits, mask, withGradient: settings.EntropyCoefficient > 0);
+            if (settings.EntropyCoefficient > 0)
+            {
+                using var bonus = settings.EntropyCoefficient.ToScalar();
+                loss = loss.sub(microEntropy.mul(bonus));
+            }
+            using var weight = share.ToScalar();
+            loss.mul(weight).backward();
+            policyLoss += share * parts.PolicyLoss;
+            valueLoss += share * parts.ValueLoss;
+            clipFraction += share * parts.ClipFraction;
+            valueClipFraction += share * parts.ValueClipFraction;
+            approximateKl += share * parts.ApproximateKl;
+            entropy += share * microEntropy.item<float>();
+        }
         schedule.Step();
-        return (parts, entropy.item<float>());
+        return (new PpoLossParts(policyLoss, valueLoss, clipFraction, valueClipFraction, approximateKl), entropy);
     }
 
     // The mean token entropy of softmax(logits), logged every minibatch; it joins the graph only when the bonus pays for it.
