@@ -208,7 +208,8 @@ internal static class Bench
         {
             using var scope = NewDisposeScope();
             var batch = SequenceBatch.Build([.. chunk.Select(i => prompts[i])], [.. chunk.Select(i => responses[i])], tokenizer.PadId, torch.CPU);
-            var difference = LogProbs.OfResponses(policy, batch, t).sub(LogProbs.OfResponses(policy, batch, 1));
+            var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+            var difference = LogProbs.OfResponses(LogProbs.Tempered(logits, t), batch).sub(LogProbs.OfResponses(logits, batch));
             kl += difference.sum().item<float>();
             clamped += difference.clamp_min(HeldScalars.Zero).sum().item<float>();
             var (h, l) = rewardModel.ScoreParts(batch);
