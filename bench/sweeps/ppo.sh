@@ -11,8 +11,9 @@ shift 2
 settings=("$@")
 if [ ${#settings[@]} -eq 0 ]; then
   # Every setting spelled out in full, so the list reruns the same way whatever the plugin's defaults are.
-  r64="rollout_batch_size=64 step_batch_size=32"
-  r256="rollout_batch_size=256 step_batch_size=128"
+  # Every row but the last two was measured with the likelihood readout paid at the last token, as before PPO 1.5.0.
+  r64="likelihood_credit=last rollout_batch_size=64 step_batch_size=32"
+  r256="likelihood_credit=last rollout_batch_size=256 step_batch_size=128"
   settings=(
     "whiten_rewards=true $r64 learning_rate=1e-4 kl_coef=0.0067"
     "whiten_rewards=false $r64 learning_rate=1e-4 kl_coef=0.0067"
@@ -27,7 +28,7 @@ if [ ${#settings[@]} -eq 0 ]; then
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.1"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 total_steps=80"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 ppo_epochs=4"
-    "whiten_rewards=false rollout_batch_size=512 step_batch_size=256 learning_rate=1e-4 kl_coef=0.2"
+    "whiten_rewards=false likelihood_credit=last rollout_batch_size=512 step_batch_size=256 learning_rate=1e-4 kl_coef=0.2"
     "whiten_rewards=false $r256 learning_rate=5e-5 kl_coef=0.2 total_steps=80"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 temperature=0.7"
     "whiten_rewards=true $r256 learning_rate=1e-4 kl_coef=0.2"
@@ -38,6 +39,8 @@ if [ ${#settings[@]} -eq 0 ]; then
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 lambda=0.95"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 lambda=0.9"
     "whiten_rewards=false $r256 learning_rate=1e-4 kl_coef=0.2 likelihood_log_ratio=true"
+    "whiten_rewards=false rollout_batch_size=256 step_batch_size=128 learning_rate=1e-4 kl_coef=0.2 likelihood_credit=tokens"
+    "whiten_rewards=false rollout_batch_size=256 step_batch_size=128 learning_rate=1e-4 kl_coef=0.2 likelihood_credit=tokens-centred"
   )
 fi
 exec "$(dirname "$0")/validation-runs.sh" "$home" "$out" "${settings[@]/#/ppo }"

@@ -21,7 +21,7 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "1.4.0",
+        Version: "1.5.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
             "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
@@ -51,6 +51,11 @@ public sealed class PpoMethod : IMethod
             HyperparameterSpec.Bool("likelihood_log_ratio", false, "false (AlpacaFarm's reward model has no likelihood readout)",
                 "Read the reward model's likelihood term as a log-ratio to the SFT reference (β × the mean of log p_RM − log p_SFT, DPO's implicit reward): " +
                 "an experiment on the farm's reward model, not AlpacaFarm's (plugins/Ppo/README.md)."),
+            HyperparameterSpec.Enum("likelihood_credit", "tokens", ["last", "tokens", "tokens-centred"],
+                "last (AlpacaFarm's reward model has only a last-token head)",
+                "Where the likelihood readout is paid: at the last token with the head (last); or each response token its own term over the step's " +
+                "mean length, the last giving back their sum (tokens; tokens-centred: each term less the step's mean term). Every response's " +
+                "rewards add up to the same score, and the policy gradient keeps its expectation (plugins/Ppo/README.md)."),
             HyperparameterSpec.Bool("whiten_rewards", false, "true",
                 "Scale the shaped rewards by their std (mean kept); off on the farm, where it pays every token (plugins/Ppo/README.md)."),
             HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0",
@@ -66,6 +71,8 @@ public sealed class PpoMethod : IMethod
         var settings = PpoSettings.From(spec.Hyperparameters);
         if (settings.WarmupSteps >= settings.TotalSteps && settings.WarmupSteps > 0)
             throw new ArgumentException($"warmup_steps ({settings.WarmupSteps}) must be fewer than total_steps ({settings.TotalSteps})");
+        if (settings.LikelihoodLogRatio && settings.LikelihoodCredit != LikelihoodCredit.Last)
+            throw new ArgumentException("likelihood_log_ratio needs likelihood_credit=last: the log-ratio is read per response");
         if (spec.Splits.Unlabeled.Count == 0) throw new InvalidOperationException("the unlabeled split is empty: PPO has nothing to roll out on");
 
         var device = TorchDevice.Apply(spec.Compute);

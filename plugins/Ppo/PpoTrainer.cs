@@ -20,7 +20,8 @@ namespace AlpacaFarm.Plugins.Ppo;
 /// <summary>
 /// The PPO loop. Each step: (1) roll out the policy on a batch of unlabeled instructions; (2) score every response
 /// token under the rollout policy, the frozen reference and the value model, and each response with the reward model;
-/// (3) shape the rewards (−β·KL per token, the reward model's score at the last token), optionally whiten them, and
+/// (3) shape the rewards (−β·KL per token, the reward model's score at the last token, with its likelihood part moved
+/// to the tokens that earned it unless likelihood_credit=last), optionally whiten them, and
 /// estimate advantages with GAE; (4) a few epochs of clipped policy and value updates over minibatches (with an entropy
 /// bonus when entropy_coef is set); (5) update the KL coefficient, log the step, and save a checkpoint every few steps.
 /// </summary>
@@ -70,7 +71,11 @@ internal sealed class PpoTrainer(
             var scoringSeconds = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
-            var rewards = rollouts.Select(r => r.ShapedRewards(kl.Value)).ToArray();
+            var meanLength = rollouts.Average(r => (double)r.Response.Length);
+            var meanTerm = settings.LikelihoodCredit == LikelihoodCredit.TokensCentred
+                ? rollouts.Sum(r => r.LikelihoodTerms!.Sum(term => (double)term)) / rollouts.Sum(r => r.Response.Length)
+                : 0;
+            var rewards = rollouts.Select(r => r.ShapedRewards(kl.Value, meanLength, meanTerm)).ToArray();
             if (settings.WhitenRewards) rewards = Advantages.Whiten(rewards, shiftMean: false);
             var (advantages, returns) = Advantages.Gae(rewards, [.. rollouts.Select(r => r.Values)], settings.Gamma, settings.Lambda);
             advantages = Advantages.Whiten(advantages, shiftMean: true);
@@ -135,15 +140,28 @@ internal sealed class PpoTrainer(
             var logProbs = Rows(LogProbs.OfResponses(policy, batch, settings.Temperature));
             var referenceLogProbs = Rows(LogProbs.OfResponses(reference, batch, settings.Temperature));
             var values = Rows(ValuesOf(batch));
-            var (head, likelihood) = rewardModel.ScoreParts(batch);
-            if (settings.LikelihoodLogRatio) likelihood = LogRatio(likelihood, batch);
-            var heads = head.cpu().data<float>().ToArray();
-            var likelihoods = likelihood.cpu().data<float>().ToArray();
+            // Paid per token, the readout comes as its terms (their mean is the readout); else as the readout itself.
+            float[] heads, likelihoods;
+            float[][]? termRows = null;
+            if (settings.LikelihoodCredit != LikelihoodCredit.Last)
+            {
+                var (head, terms) = rewardModel.ScoreTokens(batch);
+                heads = head.cpu().data<float>().ToArray();
+                var rows = termRows = Rows(terms);
+                likelihoods = [.. chunk.Select((i, j) => rows[j][..responses[i].Length].Average())];
+            }
+            else
+            {
+                var (head, likelihood) = rewardModel.ScoreParts(batch);
+                if (settings.LikelihoodLogRatio) likelihood = LogRatio(likelihood, batch);
+                heads = head.cpu().data<float>().ToArray();
+                likelihoods = likelihood.cpu().data<float>().ToArray();
+            }
             for (var j = 0; j < chunk.Length; j++)
             {
                 var length = responses[chunk[j]].Length;
                 rollouts.Add(new Rollout(promptIds[chunk[j]], responses[chunk[j]], logProbs[j][..length], referenceLogProbs[j][..length],
-                    values[j][..length], heads[j] + likelihoods[j], heads[j], likelihoods[j]));
+                    values[j][..length], heads[j] + likelihoods[j], heads[j], likelihoods[j], termRows?[j][..length]));
             }
         }
         return rollouts;

@@ -13,6 +13,7 @@ namespace AlpacaFarm.Modeling;
 /// SplitByInstruction; TrainingLoop's epoch hook. Signatures gained optional parameters, so plugins built for 1.x are refused.
 /// 2.1.0: log-probabilities at a sampling temperature (LogProbs.OfResponses with a temperature, LogProbs.Tempered);
 /// TrainingOptions.AdamEpsilon.
+/// 2.2.0: the reward model's per-token readout (RewardModel.ScoreTokens) and per-token credit (RewardShaping.CreditTokens).
 /// </remarks>
 public static class SdkVersion
 {
@@ -20,7 +21,7 @@ public static class SdkVersion
     public const int Major = 2;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 1;
+    public const int Minor = 2;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

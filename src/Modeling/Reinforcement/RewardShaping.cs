@@ -23,4 +23,24 @@ public static class RewardShaping
         rewards[^1] += score;
         return rewards;
     }
+
+    /// <summary>
+    /// Pays a score's per-token part where it is earned, leaving each response's total unchanged: every token t gains
+    /// (terms[t] − <paramref name="centre"/>) / <paramref name="tokensPerResponse"/>, and the last gives back the sum of
+    /// those gains. With γ = 1 the return from token t is then the whole score less Σ_{t′&lt;t} (terms[t′] − centre) /
+    /// tokensPerResponse, a baseline that depends only on tokens already chosen, so the policy gradient keeps its
+    /// expectation and loses the earlier tokens' noise (the reward-to-go argument). Neither constant should depend on
+    /// this response's own tokens: the means of a step of many responses serve. The centre keeps the returns from falling
+    /// along the response by the mean term a token (a ramp a zero-initialised value model would first have to learn).
+    /// </summary>
+    public static float[] CreditTokens(IReadOnlyList<float> rewards, IReadOnlyList<float> terms, double tokensPerResponse, double centre)
+    {
+        ArgumentNullException.ThrowIfNull(rewards);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (rewards.Count == 0 || rewards.Count != terms.Count) throw new ArgumentException("one term per rewarded token", nameof(terms));
+        if (!(tokensPerResponse > 0)) throw new ArgumentOutOfRangeException(nameof(tokensPerResponse), "must be positive");
+        var credited = rewards.Select((reward, t) => (float)(reward + (terms[t] - centre) / tokensPerResponse)).ToArray();
+        credited[^1] -= (float)(terms.Sum(term => term - centre) / tokensPerResponse);
+        return credited;
+    }
 }

@@ -75,11 +75,29 @@ public sealed class RewardModel : nn.Module
     public (Tensor Head, Tensor Likelihood) ScoreParts(SequenceBatch batch)
     {
         using var scope = NewDisposeScope();
+        var (head, logProbs) = Readouts(batch);
+        var meanLogProb = logProbs.sum(1).div(batch.ResponseMask.sum(1).clamp_min(HeldScalars.One));
+        return (head.MoveToOuterDisposeScope(), meanLogProb.mul(likelihood_weight).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The score head [batch] and the likelihood readout's per-token terms [batch, response width]: β × each response
+    /// token's log-probability, 0 at padding. The readout of <see cref="ScoreParts"/> is their mean over each response.
+    /// </summary>
+    public (Tensor Head, Tensor LikelihoodTerms) ScoreTokens(SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var (head, logProbs) = Readouts(batch);
+        return (head.MoveToOuterDisposeScope(), logProbs.mul(likelihood_weight).MoveToOuterDisposeScope());
+    }
+
+    // The head at the last real token, and the response tokens' log-probabilities under the backbone's own LM head.
+    private (Tensor Head, Tensor LogProbs) Readouts(SequenceBatch batch)
+    {
         var hidden = backbone.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
         var last = hidden.gather(1, batch.LastIndex.view(-1, 1, 1).expand(-1, 1, hidden.shape[2])).squeeze(1);
         var logProbs = LogProbs.OfResponses(backbone.Logits(LogProbs.ResponseHidden(hidden, batch)), batch);
-        var meanLogProb = logProbs.sum(1).div(batch.ResponseMask.sum(1).clamp_min(HeldScalars.One));
-        return (score_head.forward(last).squeeze(-1).MoveToOuterDisposeScope(), meanLogProb.mul(likelihood_weight).MoveToOuterDisposeScope());
+        return (score_head.forward(last).squeeze(-1), logProbs);
     }
 
     /// <summary>

@@ -21,9 +21,15 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
     // The run at kl_coef 0.01 that both tests read, run once: its steps and reports stay in memory after its folder goes.
     private static Task<(IReadOnlyList<Dictionary<string, double>> Steps, RecordingReporter Reporter)>? _free;
 
+    // One step with the likelihood readout paid at the last token, which the readout tests compare their first steps against.
+    private static Task<(IReadOnlyList<Dictionary<string, double>> Steps, RecordingReporter Reporter)>? _oneStep;
+
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     private Task<(IReadOnlyList<Dictionary<string, double>> Steps, RecordingReporter Reporter)> Free() => _free ??= Run("free", ("kl_coef", "0.01"));
+
+    private Task<(IReadOnlyList<Dictionary<string, double>> Steps, RecordingReporter Reporter)> OneStep() =>
+        _oneStep ??= Run("plain-1", ("total_steps", "1"), ("warmup_steps", "0"), ("likelihood_credit", "last"));
 
     private async Task<(IReadOnlyList<Dictionary<string, double>> Steps, RecordingReporter Reporter)> Run(string work, params (string Key, string Value)[] overrides)
     {
@@ -33,6 +39,10 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
             {
                 ["total_steps"] = "24", ["rollout_batch_size"] = "32", ["step_batch_size"] = "16", ["learning_rate"] = "1e-3", ["warmup_steps"] = "2",
                 ["max_new_tokens"] = "32", ["save_every"] = "10",
+                // The tiny reward model's likelihood terms are about −16 a token (the farm's about −1.6), so paid uncentred
+                // each return falls by that much a token along the response, a ramp that swamps 32 rollouts' signal: the
+                // free run's proxy went from −16.59 to −16.79. Centred, the loop learns (plugins/Ppo/README.md).
+                ["likelihood_credit"] = "tokens-centred",
             }, overrides);
         policy.Dispose();
         return (NumericCsv.Read(Path.Combine(folder, "steps.csv")), reporter);
@@ -101,14 +111,33 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
         // At step 1 the policy is SFT and both runs sample the same keyed rollouts. The reward model's language-model head
         // started as SFT's, so β × mean(log p_RM − log p_SFT) is a small part of β × mean log p_RM; the head readout is
         // untouched, and the score is still the sum of the two.
-        var (plain, _) = await Run("plain-1", ("total_steps", "1"), ("warmup_steps", "0"));
-        var (ratio, _) = await Run("ratio-1", ("total_steps", "1"), ("warmup_steps", "0"), ("likelihood_log_ratio", "true"));
+        var (plain, _) = await OneStep();
+        var (ratio, _) = await Run("ratio-1", ("total_steps", "1"), ("warmup_steps", "0"), ("likelihood_log_ratio", "true"), ("likelihood_credit", "last"));
 
         var (p, r) = (Assert.Single(plain), Assert.Single(ratio));
         Assert.Equal(p["reward_head"], r["reward_head"], 1e-4);
         Assert.Equal(r["reward"], r["reward_head"] + r["reward_likelihood"], 1e-3);
         Assert.True(Math.Abs(r["reward_likelihood"]) < LogRatioShare * Math.Abs(p["reward_likelihood"]),
             $"log-ratio readout {r["reward_likelihood"]:F4} against the plain readout {p["reward_likelihood"]:F4} (needed under {LogRatioShare} of it)");
+    }
+
+    [Fact]
+    public async Task Crediting_the_likelihood_to_its_tokens_keeps_the_score_and_changes_the_update()
+    {
+        // The same keyed rollouts at step 1 get the same score, head and readout under every placement; only where the
+        // readout is paid moves, so the advantages, and with them the policy loss of the step's updates, differ by more
+        // than rounding (the runs are deterministic: the same setting twice gives the same loss to the last digit).
+        var (last, _) = await OneStep();
+        var (tokens, _) = await Run("tokens-1", ("total_steps", "1"), ("warmup_steps", "0"), ("likelihood_credit", "tokens"));
+        var (centred, _) = await Run("centred-1", ("total_steps", "1"), ("warmup_steps", "0"), ("likelihood_credit", "tokens-centred"));
+
+        var steps = new[] { Assert.Single(last), Assert.Single(tokens), Assert.Single(centred) };
+        foreach (var column in new[] { "reward", "reward_head", "reward_likelihood", "kl", "response_length" })
+            Assert.All(steps, step => Assert.Equal(steps[0][column], step[column], 1e-4));
+        var losses = steps.Select(step => step["policy_loss"]).ToArray();
+        foreach (var (a, b) in new[] { (0, 1), (0, 2), (1, 2) })
+            Assert.True(Math.Abs(losses[a] - losses[b]) > CreditPolicyLossGap, $"policy losses at last, tokens, tokens-centred: {string.Join(", ", losses)}");
+        await Assert.ThrowsAsync<ArgumentException>(() => Run("both", ("likelihood_credit", "tokens"), ("likelihood_log_ratio", "true")));
     }
 
     [Fact]
@@ -143,16 +172,17 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
         Assert.Equal(0, step["kl"], 1e-4);
     }
 
-    // About half the gain, and twice the largest KL, measured when the test was written (plugins/Ppo/README.md).
+    // Measured with the readout paid per token, centred, on the EPYC: a gain of 1.46 and a largest KL of 7.28
+    // (1.23 and 5.02 on the Xeon at the last token, when the bounds were set at about half and twice those).
     private const double RewardGain = 0.6;
     private const double KlBound = 10;
-    // kl_coef 20 against 0.01 at the same learning rate: twice the anchored run's largest KL, and about two thirds of the
-    // free run's, as measured. On the nearly uniform tiny policy Adam's noisy steps still drift, so the anchor bounds
+    // kl_coef 20 against 0.01 at the same learning rate: largest KL 1.09 against 7.28 as measured (1.24 against 5.02 at
+    // the last token). On the nearly uniform tiny policy Adam's noisy steps still drift, so the anchor bounds
     // the KL rather than pinning it (plugins/Ppo/README.md).
     private const string AnchoredKlCoefficient = "20";
     private const double AnchoredKlBound = 2.5;
     private const double FreeKlAtLeast = 3.5;
-    // adam_epsilon 1 against the default 1e-8, same run otherwise: largest KL 0.0028 against 5.02, as measured.
+    // adam_epsilon 1 against the default 1e-8, same run otherwise: largest KL 0.0026 against 7.28, as measured.
     private const double DampedKlBound = 0.05;
     // Whole step batches against micro-batches: float rounding only (relative, or absolute below 1). Measured: steps 1 and
     // 2 agree to 1e-7; a third step flips a sampled token; without the token weighting step 1's entropy differs by 5e-5.
@@ -160,7 +190,11 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
     // The log-ratio readout against the plain one at step 1: −0.0091 against −16.56 as measured on the EPYC (the tiny
     // reward model's language-model head has barely left SFT's); a sign slip would double the plain readout.
     private const double LogRatioShare = 0.1;
-    // entropy_coef 1 against none, same run otherwise: last-3-step entropy 5.59 against 3.89 nats, as measured; half that gap.
+    // Step 1's policy loss at last, tokens and tokens-centred: −0.0231, −0.0143, −0.0170 as measured on the EPYC (the
+    // smallest gap 0.0027); under half of it.
+    private const double CreditPolicyLossGap = 0.001;
+    // entropy_coef 1 against none, same run otherwise: last-3-step entropy 5.59 against 3.64 nats, as measured (3.89 at
+    // the last token); under half that gap.
     private const string EntropyCoefficient = "1";
     private const double EntropyGap = 0.85;
 }

@@ -92,6 +92,31 @@ public sealed class PpoMathTests
     }
 
     [Fact]
+    public void Crediting_the_terms_to_their_tokens_keeps_the_total_and_drops_earlier_tokens_from_each_return()
+    {
+        // Shaped rewards with the score 1.5 (head plus the terms' mean) at the last token; the terms β·log p_RM per token.
+        float[] rewards = [-0.1f, 0, -0.2f, 1.5f];
+        float[] terms = [-1, -2, -0.5f, -0.5f];
+
+        var credited = RewardShaping.CreditTokens(rewards, terms, tokensPerResponse: 2, centre: 0);
+
+        // Each token gains its term / 2: −0.5, −1, −0.25, −0.25; the last gives back Σ terms / 2 = −2.
+        Assert.Equal([-0.6, -1, -0.45, 3.25], credited.Select(r => Math.Round(r, 5)));
+        // Rewards-to-go: before 1.2, 1.3, 1.3, 1.5; after, each less the earlier tokens' terms / 2 (0, −0.5, −1.5, −1.75).
+        var (_, returns) = Advantages.Gae([credited], [[0f, 0, 0, 0]], gamma: 1, lambda: 1);
+        Assert.Equal([1.2, 1.8, 2.8, 3.25], returns[0].Select(r => Math.Round(r, 5)));
+
+        // Centred on −1 the gains are (x − (−1)) / 2 = 0, −0.5, 0.25, 0.25, summing to 0: the last keeps 1.5 + 0.25.
+        var centred = RewardShaping.CreditTokens(rewards, terms, tokensPerResponse: 2, centre: -1);
+        Assert.Equal([-0.1, -0.5, 0.05, 1.75], centred.Select(r => Math.Round(r, 5)));
+        // Rewards-to-go 1.2, 1.3, 1.3, 1.5 less the earlier tokens' centred gains (0, 0, −0.5, −0.25).
+        var (_, centredReturns) = Advantages.Gae([centred], [[0f, 0, 0, 0]], gamma: 1, lambda: 1);
+        Assert.Equal([1.2, 1.3, 1.8, 1.75], centredReturns[0].Select(r => Math.Round(r, 5)));
+        Assert.Throws<ArgumentException>(() => RewardShaping.CreditTokens(rewards, [-1, -2, -0.5f], 2, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RewardShaping.CreditTokens(rewards, terms, 0, 0));
+    }
+
+    [Fact]
     public void The_adaptive_controller_follows_ziegler_and_the_fixed_one_never_moves()
     {
         var adaptive = KlController.Adaptive(0.1, target: 6, horizon: 10_000);
