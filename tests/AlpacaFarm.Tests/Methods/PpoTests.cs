@@ -41,7 +41,8 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
                 ["max_new_tokens"] = "32", ["save_every"] = "10",
                 // The tiny reward model's likelihood terms are about −16 a token (the farm's about −1.6), so paid uncentred
                 // each return falls by that much a token along the response, a ramp that swamps 32 rollouts' signal: the
-                // free run's proxy went from −16.59 to −16.79. Centred, the loop learns (plugins/Ppo/README.md).
+                // free run's proxy went from −16.59 to −16.79. Centred, the loop learns (plugins/Ppo/README.md; the test
+                // On_the_tiny_reward_model_only_a_centred_or_last_token_credit_raises_the_proxy).
                 ["likelihood_credit"] = "tokens-centred",
             }, overrides);
         policy.Dispose();
@@ -141,6 +142,21 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
     }
 
     [Fact]
+    public async Task On_the_tiny_reward_model_only_a_centred_or_last_token_credit_raises_the_proxy()
+    {
+        // Why these tests run tokens-centred: the tiny reward model's terms are about −16 a token, so paid uncentred each
+        // return falls by about half a nat a token along the response, and the free run's proxy does not rise at all.
+        var (centred, _) = await Free();
+        var (uncentred, _) = await Run("free-tokens", ("kl_coef", "0.01"), ("likelihood_credit", "tokens"));
+        var (last, _) = await Run("free-last", ("kl_coef", "0.01"), ("likelihood_credit", "last"));
+
+        static double Gain(IReadOnlyList<Dictionary<string, double>> steps) =>
+            steps.TakeLast(3).Average(s => s["reward"]) - steps.Take(3).Average(s => s["reward"]);
+        Assert.True(Gain(centred) > RewardGain && Gain(last) > RewardGain, $"gains: centred {Gain(centred):F3}, last {Gain(last):F3} (each needed over {RewardGain})");
+        Assert.True(Gain(uncentred) < RewardGain, $"uncentred gain {Gain(uncentred):F3} (expected under {RewardGain})");
+    }
+
+    [Fact]
     public async Task Micro_batches_accumulate_to_the_step_batchs_update()
     {
         // Step batches of 16 rollouts, taken whole or as four micro-batches of 4 whose token-weighted gradients add up:
@@ -172,7 +188,8 @@ public sealed class PpoTests(TinyModels models) : IClassFixture<TinyModels>, IDi
         Assert.Equal(0, step["kl"], 1e-4);
     }
 
-    // Measured with the readout paid per token, centred, on the EPYC: a gain of 1.46 and a largest KL of 7.28
+    // Measured with the readout paid per token, centred, on the EPYC: a gain of 1.46 and a largest KL of 7.28 (uncentred
+    // a gain of −0.20, at the last token 1.24)
     // (1.23 and 5.02 on the Xeon at the last token, when the bounds were set at about half and twice those).
     private const double RewardGain = 0.6;
     private const double KlBound = 10;

@@ -66,6 +66,41 @@ public sealed class RewardModelTests
         Assert.True(scores[0] > scores[1], $"the policy's own answer scored {scores[0]}, a wrong one {scores[1]}");
     }
 
+    [Fact]
+    public void The_per_token_terms_are_beta_times_each_tokens_log_probability_and_average_to_the_readout()
+    {
+        // Started from a policy, the reward model's language-model head is the policy's, so each term is β × the policy's
+        // own log-probability of that token (read separately); the shorter response's padding gets 0.
+        var tokenizer = TinyWorld.Tokenizer();
+        var (policy, _) = TinyWorld.Overfit(tokenizer);
+        using var __ = policy;
+        using var model = new RewardModel(policy.Config, TorchSeeding.Generator("test-init", "reward", 5));
+        model.CopyBackboneFrom(policy);
+        var prompt = PromptFormat.Prompt(tokenizer, "What does the cow eat?");
+        int[][] responses = [PromptFormat.Response(tokenizer, "The cow eats grass."), PromptFormat.Response(tokenizer, "Mud.")];
+        var batch = SequenceBatch.Build([prompt, prompt], responses, tokenizer.PadId, torch.CPU);
+        using var noGrad = torch.no_grad();
+
+        var (tokenHead, terms) = model.ScoreTokens(batch);
+        var (head, readout) = model.ScoreParts(batch);
+        var expected = LogProbs.OfResponses(policy, batch);
+
+        var (width, termValues, expectedValues) = ((int)terms.shape[1], terms.data<float>().ToArray(), expected.data<float>().ToArray());
+        Assert.Equal(responses.Max(r => r.Length), width);
+        for (var row = 0; row < responses.Length; row++)
+        {
+            for (var t = 0; t < width; t++)
+            {
+                var term = termValues[row * width + t];
+                if (t >= responses[row].Length) Assert.Equal(0, term);
+                else Assert.Equal(RewardModel.InitialLikelihoodWeight * expectedValues[row * width + t], term, 4);
+            }
+            var mean = termValues[(row * width)..(row * width + responses[row].Length)].Average();
+            Assert.Equal(readout[row].item<float>(), mean, 4);
+            Assert.Equal(head[row].item<float>(), tokenHead[row].item<float>());
+        }
+    }
+
     // Chosen and rejected are random filler sentences; only the chosen one mentions grass.
     private static PreferenceExample Pair(int index)
     {
