@@ -29,8 +29,8 @@ public sealed record SelectedOutput(string Instruction, string Output, float Pro
 /// </summary>
 public static class SelectionCache
 {
-    /// <summary>Bump when drawing or the file changes: older selections are then drawn anew.</summary>
-    public const string CodeVersion = "expert-iteration-selection/1";
+    /// <summary>Bump when drawing, the key or the file changes: older selections are then drawn anew.</summary>
+    public const string CodeVersion = "expert-iteration-selection/2";
 
     /// <summary>The selection's file inside its folder.</summary>
     public const string FileName = "selection.json";
@@ -40,9 +40,10 @@ public static class SelectionCache
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>The key a selection is filed under.</summary>
-    public static ArtifactKey Key(SelectionRequest request)
+    /// <summary>The key a selection is filed under: its inputs and what its floats depend on (device and threads).</summary>
+    public static ArtifactKey Key(SelectionRequest request, ComputeResources compute)
     {
+        ArgumentNullException.ThrowIfNull(compute);
         ArgumentNullException.ThrowIfNull(request);
         var prompts = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', request.Prompts))));
         var config = JsonSerializer.Serialize(new
@@ -56,6 +57,7 @@ public static class SelectionCache
             top_p = request.Decoding.TopP,
             max_new_tokens = request.Decoding.MaxNewTokens,
             prompt_batch = PromptBatch,
+            compute = compute.ResultKey,
         });
         return new ArtifactKey("host splits", "unlabeled", config, request.Decoding.Seed, CodeVersion);
     }
@@ -65,9 +67,10 @@ public static class SelectionCache
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var cache = new ArtifactCache(cacheFolder);
-        var key = Key(request);
+        var key = Key(request, compute);
         if (cache.TryGet(ArtifactKind.Demonstrations, key) is { } cached) return (cached, true);
-        return (cache.GetOrCreate(ArtifactKind.Demonstrations, key, folder => Draw(folder, request, compute, progress, cancellationToken)), false);
+        return (cache.GetOrCreate(ArtifactKind.Demonstrations, key, folder => Draw(folder, request, compute, progress, cancellationToken), null,
+            cancellationToken), false);
     }
 
     /// <summary>The demonstrations of a selection folder, in prompt order.</summary>

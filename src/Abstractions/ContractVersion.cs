@@ -7,11 +7,12 @@ namespace AlpacaFarm.Abstractions;
 /// <remarks>
 /// 2.0.0: typed hyperparameter tables, disposable policies, artifacts reported along the way.
 /// 2.1.0: a per-method cache folder in the run spec; demonstrations as an artifact kind.
+/// 2.2.0: ComputeResources.ResultKey, what float results depend on (device and threads), for keys of cached results.
 /// </remarks>
 public static class ContractVersion
 {
     public const int Major = 2;
-    public const int Minor = 1;
+    public const int Minor = 2;
     public const int Patch = 0;
 
     public static string Current => $"{Major}.{Minor}.{Patch}";

@@ -1,3 +1,3 @@
 using AlpacaFarm.Host.Cli;
 
-return await CliApp.RunAsync(args, CliConsole.System());
+return await CliApp.RunProcessAsync(args);

@@ -5,12 +5,13 @@ namespace AlpacaFarm.Leaderboard;
 
 /// <summary>
 /// The leaderboard in one SQLite file (WAL, so readers never block the writer). One connection per store,
-/// used under a lock; other processes may write the same file, waiting up to 5 s for its lock.
+/// used under a lock; other processes may write the same file, waiting up to 5 s for its lock. Commands that only read
+/// open it with <see cref="OpenReadOnly"/>.
 /// </summary>
 public sealed partial class LeaderboardStore : IDisposable
 {
     /// <summary>PRAGMA user_version of a fully migrated database.</summary>
-    public const int LatestSchemaVersion = 5;
+    public const int LatestSchemaVersion = 6;
 
     /// <summary>The database's file name inside the platform's home directory.</summary>
     public const string FileName = "leaderboard.db";
@@ -42,10 +43,11 @@ public sealed partial class LeaderboardStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
-    private LeaderboardStore(SqliteConnection connection, string path)
+    private LeaderboardStore(SqliteConnection connection, string path, bool readOnly)
     {
         _connection = connection;
         DatabasePath = path;
+        IsReadOnly = readOnly;
     }
 
     /// <summary>Opens (creating folder and file if needed) and migrates the database at <paramref name="databasePath"/>.</summary>
@@ -55,56 +57,103 @@ public sealed partial class LeaderboardStore : IDisposable
     {
         var path = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return Connect(path, SqliteOpenMode.ReadWriteCreate)!;
+        return Connect(path);
     }
 
     /// <summary>
-    /// Opens an existing leaderboard for reading, creating nothing: null when there is no file, or when the file holds no
-    /// schema and no tables yet (a first run that stopped before creating them). An older AlpacaFarm schema is migrated.
+    /// Opens an existing leaderboard for reading only, as commands that only read do: nothing is created, changed or migrated
+    /// in the home, which may be read-only. Null when there is no file, or when the file holds no schema and no tables yet (a
+    /// first run that stopped before creating them). An older AlpacaFarm schema is read through a migrated copy in memory,
+    /// so the file stays as it is until a command that writes migrates it.
     /// </summary>
-    public static LeaderboardStore? OpenExisting(string databasePath)
+    public static LeaderboardStore? OpenReadOnly(string databasePath)
     {
         var path = Path.GetFullPath(databasePath);
-        return File.Exists(path) ? Connect(path, SqliteOpenMode.ReadWrite) : null;
-    }
-
-    private static LeaderboardStore? Connect(string path, SqliteOpenMode mode)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = mode,
-            // Unpooled, so that closing the store releases the file (tests delete it; users may move it).
-            Pooling = false,
-        }.ToString());
+        if (!File.Exists(path)) return null;
+        SqliteConnection? connection = null;
         try
         {
-            connection.Open();
-            connection.Execute("PRAGMA busy_timeout = 5000");
-            // Checked before anything writes: switching to WAL would already change a file that is not ours.
-            // One statement, so one snapshot: another process may commit the first migration (tables and version together)
-            // between two separate reads, which would look like a foreign file with tables and no version.
-            var (version, objects) = connection.QuerySingle<(int, long)>(
-                "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)");
-            if (version > LatestSchemaVersion)
-                throw new LeaderboardDatabaseException(
-                    $"The leaderboard database '{path}' has schema version {version}, newer than version {LatestSchemaVersion} " +
-                    "that this build of AlpacaFarm knows; it was not changed. Use a newer AlpacaFarm to open it.");
-            if (version < 0)
-                throw new LeaderboardDatabaseException($"The leaderboard database '{path}' has schema version {version}, which no AlpacaFarm writes; it was not changed.");
-            if (version == 0 && objects > 0)
-                throw new LeaderboardDatabaseException(
-                    $"'{path}' is an SQLite database with tables but no AlpacaFarm schema version: not an AlpacaFarm leaderboard; it was not changed.");
-            if (version == 0 && mode == SqliteOpenMode.ReadWrite)
+            connection = ReadOnlyConnection(path);
+            var version = CheckSchema(connection, path);
+            if (version == 0)
             {
                 connection.Dispose();
                 return null;
             }
-            connection.Execute("PRAGMA journal_mode = WAL");
+            if (version < LatestSchemaVersion)
+            {
+                var memory = new SqliteConnection("Data Source=:memory:");
+                memory.Open();
+                connection.BackupDatabase(memory);
+                connection.Dispose();
+                connection = memory;
+                Migrations.MigrateTo(connection, LatestSchemaVersion, Path.GetDirectoryName(path)!);
+            }
             connection.Execute("PRAGMA foreign_keys = ON");
+            connection.Execute("PRAGMA query_only = ON");
+            return new LeaderboardStore(connection, path, readOnly: true);
+        }
+        catch (SqliteException e)
+        {
+            connection?.Dispose();
+            throw new LeaderboardDatabaseException($"leaderboard database '{path}': {e.Message}", e);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A read-only connection that has read the schema. A WAL database needs its -shm index, which a home this process cannot
+    /// write cannot hold when no writer left one; with no -wal file either, no commit is pending outside the file, and the file
+    /// is read as immutable.
+    /// </summary>
+    private static SqliteConnection ReadOnlyConnection(string path)
+    {
+        var connection = Unpooled(path, SqliteOpenMode.ReadOnly);
+        try
+        {
+            connection.Open();
+            connection.Execute("PRAGMA busy_timeout = 5000");
+            connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master");
+            return connection;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCantOpen or SqliteReadOnly && !File.Exists(path + "-wal"))
+        {
+            connection.Dispose();
+            var immutable = new SqliteConnection($"Data Source=file:{Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal)}?immutable=1;Mode=ReadOnly;Pooling=False");
+            immutable.Open();
+            return immutable;
+        }
+    }
+
+    private const int SqliteReadOnly = 8;
+    private const int SqliteCantOpen = 14;
+
+    private static SqliteConnection Unpooled(string path, SqliteOpenMode mode) => new(new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = mode,
+        // Unpooled, so that closing the store releases the file (tests delete it; users may move it).
+        Pooling = false,
+    }.ToString());
+
+    private static LeaderboardStore Connect(string path)
+    {
+        var connection = Unpooled(path, SqliteOpenMode.ReadWriteCreate);
+        try
+        {
+            connection.Open();
+            connection.Execute("PRAGMA busy_timeout = 5000");
+            CheckSchema(connection, path);
+            connection.Execute("PRAGMA journal_mode = WAL");
             connection.Execute("PRAGMA synchronous = NORMAL");
-            Migrations.MigrateTo(connection, LatestSchemaVersion);
-            return new LeaderboardStore(connection, path);
+            // Foreign keys stay off while migrating: rebuilding a parent table must not cascade into its children.
+            Migrations.MigrateTo(connection, LatestSchemaVersion, Path.GetDirectoryName(path)!);
+            connection.Execute("PRAGMA foreign_keys = ON");
+            return new LeaderboardStore(connection, path, readOnly: false);
         }
         catch (SqliteException e)
         {
@@ -117,6 +166,31 @@ public sealed partial class LeaderboardStore : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The file's schema version, checked before anything writes (switching to WAL would already change a file that is not
+    /// ours): 0 for an empty file, which only a writing open then initialises.
+    /// </summary>
+    private static int CheckSchema(SqliteConnection connection, string path)
+    {
+        // One statement, so one snapshot: another process may commit the first migration (tables and version together)
+        // between two separate reads, which would look like a foreign file with tables and no version.
+        var (version, objects) = connection.QuerySingle<(int, long)>(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)");
+        if (version > LatestSchemaVersion)
+            throw new LeaderboardDatabaseException(
+                $"The leaderboard database '{path}' has schema version {version}, newer than version {LatestSchemaVersion} " +
+                "that this build of AlpacaFarm knows; it was not changed. Use a newer AlpacaFarm to open it.");
+        if (version < 0)
+            throw new LeaderboardDatabaseException($"The leaderboard database '{path}' has schema version {version}, which no AlpacaFarm writes; it was not changed.");
+        if (version == 0 && objects > 0)
+            throw new LeaderboardDatabaseException(
+                $"'{path}' is an SQLite database with tables but no AlpacaFarm schema version: not an AlpacaFarm leaderboard; it was not changed.");
+        return version;
+    }
+
+    /// <summary>Opened by <see cref="OpenReadOnly"/>: every write fails.</summary>
+    public bool IsReadOnly { get; }
 
     /// <summary>Absolute path of the database file.</summary>
     public string DatabasePath { get; }
@@ -132,7 +206,8 @@ public sealed partial class LeaderboardStore : IDisposable
     /// The same name with the same content and seed is <see cref="SaveOutcome.Unchanged"/>, unless the stored row has
     /// unjudged pairs and this record fewer: then this record replaces it (<see cref="SaveOutcome.Completed"/>). With other
     /// content or seed it throws <see cref="SubmissionConflictException"/> unless <paramref name="replace"/>, which deletes
-    /// the old submission and everything under it in the same transaction. On any failure nothing is written.
+    /// the old submission and everything under it in the same transaction; <paramref name="replace"/> also replaces a row of
+    /// the same content whose provenance differs (the same outputs from another run). On any failure nothing is written.
     /// </summary>
     public SaveOutcome Save(EvaluationRecord record, bool replace)
     {
@@ -148,14 +223,15 @@ public sealed partial class LeaderboardStore : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             var outcome = SaveOutcome.Inserted;
-            var existing = _connection.QuerySingleOrDefault<(long Id, string ContentSha256, long Seed, long Unjudged)?>($"""
-                SELECT s.id, s.content_sha256, s.seed, a.n_unjudged
+            var provenanceJson = ProvenanceJsonContext.Write(provenance);
+            var existing = _connection.QuerySingleOrDefault<(long Id, string ContentSha256, long Seed, long Unjudged, string ProvenanceJson)?>($"""
+                SELECT s.id, s.content_sha256, s.seed, a.n_unjudged, s.provenance_json
                 FROM submissions s JOIN aggregates a ON a.run_id = {LatestRun.Replace("@SubmissionId", "s.id")}
                 WHERE s.board_id = @BoardId AND s.name = @Name
                 """, new { BoardId = board.Id, record.Name }, transaction);
             if (existing is { } old)
             {
-                if (old.ContentSha256 == record.ContentSha256 && old.Seed == provenance.Seed)
+                if (old.ContentSha256 == record.ContentSha256 && old.Seed == provenance.Seed && (!replace || old.ProvenanceJson == provenanceJson))
                 {
                     if (record.Aggregate.NUnjudged >= old.Unjudged) return SaveOutcome.Unchanged;
                     outcome = SaveOutcome.Completed;
@@ -186,7 +262,7 @@ public sealed partial class LeaderboardStore : IDisposable
                 """, new
             {
                 BoardId = board.Id, record.Name, provenance.Kind, record.ContentSha256, provenance.Seed, provenance.Mode,
-                ProvenanceJson = ProvenanceJsonContext.Write(provenance),
+                ProvenanceJson = provenanceJson,
             }, transaction);
 
             _connection.Execute(InsertOutput, record.Outputs.Select(o => new
@@ -218,10 +294,10 @@ public sealed partial class LeaderboardStore : IDisposable
             _connection.Execute("""
                 INSERT INTO aggregates (run_id, win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total,
                                         discrete_win_rate, mode, avg_length, length_controlled_win_rate, lc_standard_error,
-                                        gold_win_rate, gold_standard_error, n_unjudged)
+                                        gold_win_rate, gold_standard_error, n_unjudged, lc_absence)
                 VALUES (@RunId, @WinRate, @StandardError, @NWins, @NWinsBase, @NDraws, @NTotal,
                         @DiscreteWinRate, @Mode, @AvgLength, @LengthControlledWinRate, NULL,
-                        @GoldWinRate, @GoldStandardError, @NUnjudged)
+                        @GoldWinRate, @GoldStandardError, @NUnjudged, @LcAbsence)
                 """, new
             {
                 RunId = runId,
@@ -235,6 +311,7 @@ public sealed partial class LeaderboardStore : IDisposable
                 GoldWinRate = Real.Write(aggregate.GoldWinRate),
                 GoldStandardError = Real.Write(aggregate.GoldStandardError),
                 aggregate.NUnjudged,
+                aggregate.LcAbsence,
             }, transaction);
 
             transaction.Commit();

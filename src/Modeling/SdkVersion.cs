@@ -14,6 +14,8 @@ namespace AlpacaFarm.Modeling;
 /// 2.1.0: log-probabilities at a sampling temperature (LogProbs.OfResponses with a temperature, LogProbs.Tempered);
 /// TrainingOptions.AdamEpsilon.
 /// 2.2.0: the reward model's per-token readout (RewardModel.ScoreTokens) and per-token credit (RewardShaping.CreditTokens).
+/// 2.3.0: one builder per artifact (ArtifactCache.GetOrCreate waits for another builder, with a callback and a token;
+/// ExclusiveFileLock).
 /// </remarks>
 public static class SdkVersion
 {
@@ -21,7 +23,7 @@ public static class SdkVersion
     public const int Major = 2;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 2;
+    public const int Minor = 3;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

@@ -40,7 +40,7 @@ public sealed class PluginCatalog
         if (Directory.Exists(builtInFolder)) roots.Add((Path.GetFullPath(builtInFolder), true));
         foreach (var extra in extraFolders)
         {
-            if (!Directory.Exists(extra)) throw new DirectoryNotFoundException($"plugins folder not found: {extra}");
+            if (!Directory.Exists(extra)) throw new ArgumentException($"plugins folder not found: {extra}");
             roots.Add((Path.GetFullPath(extra), false));
         }
 
@@ -60,7 +60,8 @@ public sealed class PluginCatalog
 
     /// <summary>
     /// The plugin and entry of a runnable method; throws <see cref="PluginLoadException"/> with one line otherwise: an unknown
-    /// id lists the known ones, a method that is not implemented or cannot load gives the catalog's reason.
+    /// id lists the known ones and says why each plugin or method that could not be loaded was not (the method asked for
+    /// may be among them), a method that is not implemented or cannot load gives the catalog's reason.
     /// </summary>
     public (PluginEntry Plugin, MethodEntry Method) Resolve(string methodId)
     {
@@ -68,7 +69,11 @@ public sealed class PluginCatalog
         if (found.Count == 0)
         {
             var known = string.Join(", ", Methods.Select(entry => entry.Method.Descriptor?.Id).OfType<string>().Order(StringComparer.Ordinal));
-            throw new PluginLoadException($"unknown method '{methodId}' (known: {known})");
+            var unloaded = Plugins.Where(plugin => plugin.Status != PluginStatus.Loaded).Select(plugin => $"{plugin.Folder}: {plugin.Reason}")
+                .Concat(Methods.Where(entry => entry.Method.Descriptor is null).Select(entry => $"{entry.Plugin.Folder}: {entry.Method.Reason}"))
+                .ToList();
+            throw new PluginLoadException($"unknown method '{methodId}' (known: {known})" +
+                (unloaded.Count == 0 ? "" : $"; not loaded: {string.Join("; ", unloaded)}"));
         }
         var (plugin, method) = found[0];
         return method.Status switch

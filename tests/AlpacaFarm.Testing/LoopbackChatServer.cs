@@ -102,7 +102,8 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
-        try { await _loop; } catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException) { }
+        // A loop between its check of _stop and its next accept when Stop runs meets a stopped listener (InvalidOperationException).
+        try { await _loop; } catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException or InvalidOperationException) { }
         _listener.Close();
         _stop.Dispose();
     }
@@ -113,7 +114,7 @@ public sealed partial class LoopbackChatServer : IAsyncDisposable
         {
             HttpListenerContext context;
             try { context = await _listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
             _ = Task.Run(() => Handle(context));
         }
     }

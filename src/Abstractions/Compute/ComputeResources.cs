@@ -12,6 +12,13 @@ public sealed partial record ComputeResources(string Device, int Threads, long M
         : MemoryBudgetBytes < 1 ? $"memory budget must be positive (got {MemoryBudgetBytes} bytes)"
         : null;
 
+    /// <summary>
+    /// What float results depend on besides their inputs: the device and the intra-op thread count (libtorch splits
+    /// reductions by thread, so two thread counts round differently). Part of the key of every cached float result and
+    /// every run; the memory budget changes no result and is left out.
+    /// </summary>
+    public string ResultKey => $"device={Device};threads={Threads}";
+
     [GeneratedRegex("^(cpu|cuda:[0-9]+)$")]
     private static partial Regex DeviceName();
 }

@@ -12,7 +12,7 @@ public sealed class CompareRowsHandler(AlpacaFarmHome home) : IQueryHandler<Comp
 {
     public ValueTask<RowComparison> Handle(CompareRows query, CancellationToken cancellationToken)
     {
-        using var store = LeaderboardStore.OpenExisting(Path.Combine(home.Path, LeaderboardStore.FileName))
+        using var store = LeaderboardStore.OpenReadOnly(Path.Combine(home.Path, LeaderboardStore.FileName))
             ?? throw new ArgumentException("nothing is stored yet: no rows to compare");
         return ValueTask.FromResult(RowComparison.Of(store, query.A, query.B, query.BoardId));
     }

@@ -14,7 +14,7 @@ public sealed class GetLeaderboardHandler(AlpacaFarmHome home) : IQueryHandler<G
 {
     public ValueTask<IReadOnlyList<RankedBoard>> Handle(GetLeaderboard query, CancellationToken cancellationToken)
     {
-        using var store = LeaderboardStore.OpenExisting(Path.Combine(home.Path, LeaderboardStore.FileName));
+        using var store = LeaderboardStore.OpenReadOnly(Path.Combine(home.Path, LeaderboardStore.FileName));
         var all = store?.Boards() ?? [];
         var boards = all.Where(board => query.BoardId is null || board.Identity.Id == query.BoardId).ToList();
         if (query.BoardId is not null && boards.Count == 0)

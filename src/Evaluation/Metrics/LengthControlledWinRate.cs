@@ -8,11 +8,17 @@ namespace AlpacaFarm.Evaluation.Metrics;
 /// <param name="LengthWeight">Weight of tanh(standardised length difference).</param>
 /// <param name="ModelWeight">Weight of the model-versus-baseline indicator.</param>
 /// <param name="C">Inverse regularisation strength chosen by cross-validation.</param>
+/// <param name="Absence">Why there is no LC win rate (every number NaN); null when there is one.</param>
 public sealed record LengthControlledResult(
     double WinRate,
     double LengthWeight,
     double ModelWeight,
-    double C);
+    double C,
+    string? Absence = null)
+{
+    /// <summary>No LC win rate, for the reason given.</summary>
+    public static LengthControlledResult Absent(string reason) => new(double.NaN, double.NaN, double.NaN, double.NaN, reason);
+}
 
 /// <summary>
 /// The "minimal" variant of AlpacaEval 2's length-controlled GLM: no instruction-difficulty term and no
@@ -34,7 +40,10 @@ public static class LengthControlledWinRate
     /// <param name="preferences">As for <see cref="WinRate.Compute"/>; dropped rows are left out of the fit.</param>
     /// <param name="modelLengths">Code-point length of the model's output, per row.</param>
     /// <param name="baselineLengths">Code-point length of the baseline's output, per row.</param>
-    /// <returns>All NaN when fewer than <see cref="MinimumRows"/> rows have a usable preference.</returns>
+    /// <returns>
+    /// All NaN, with the reason, when fewer than <see cref="MinimumRows"/> rows have a usable preference or the GLM's fit does not
+    /// converge within its iteration bound.
+    /// </returns>
     public static LengthControlledResult Compute(
         IReadOnlyList<double?> preferences, IReadOnlyList<int> modelLengths, IReadOnlyList<int> baselineLengths)
     {
@@ -59,7 +68,7 @@ public static class LengthControlledWinRate
 
         if (scores.Count < MinimumRows)
         {
-            return new LengthControlledResult(double.NaN, double.NaN, double.NaN, double.NaN);
+            return LengthControlledResult.Absent($"the length-controlled GLM needs at least {MinimumRows} judged pairs (got {scores.Count})");
         }
 
         // Equal lengths everywhere leave nothing to standardise: the feature is then all zeros.
@@ -67,8 +76,20 @@ public static class LengthControlledWinRate
         var scale = std > 0 ? std : 1;
         var rows = scores.Select((score, i) => RowExamples(Math.Tanh(deltas[i] / scale), score)).ToList();
 
-        var c = ChooseC(rows);
-        var weights = L1LogisticRegression.Fit([.. rows.SelectMany(r => r)], c);
+        if (ChooseC(rows) is not { } c)
+        {
+            return LengthControlledResult.Absent(
+                $"the length-controlled GLM's fit converged at no C of the cross-validation grid within {L1LogisticRegression.DefaultMaxIterations} Newton iterations");
+        }
+
+        var fit = L1LogisticRegression.Fit([.. rows.SelectMany(r => r)], c);
+        if (!fit.Converged)
+        {
+            return LengthControlledResult.Absent(
+                $"the length-controlled GLM's fit did not converge within {L1LogisticRegression.DefaultMaxIterations} Newton iterations at C = {c.ToString("G4", CultureInfo.InvariantCulture)}");
+        }
+
+        var weights = fit.Weights;
 
         // Predict every instruction as if both outputs had the same length.
         var predictions = scores.Select(_ => L1LogisticRegression.PredictProbability(weights, Features(0))).ToList();
@@ -101,9 +122,10 @@ public static class LengthControlledWinRate
     /// <summary>
     /// Five-fold cross-validation over <see cref="Cs"/> by held-out weighted log-loss. Rows are dealt to folds
     /// in a keyed-random order, with both copies of a row in one fold: deterministic, and no periodic pattern in
-    /// the data's order can line up with the folds.
+    /// the data's order can line up with the folds. A C at which some fold's fit does not converge is not scored
+    /// (its loss would be that of arbitrary weights); null when no C could be scored.
     /// </summary>
-    private static double ChooseC(IReadOnlyList<List<WeightedExample>> rows)
+    private static double? ChooseC(IReadOnlyList<List<WeightedExample>> rows)
     {
         var order = Enumerable.Range(0, rows.Count).ToArray();
         KeyedRandom.Create("lc-folds", rows.Count.ToString(CultureInfo.InvariantCulture), 0).Shuffle(order);
@@ -118,20 +140,29 @@ public static class LengthControlledWinRate
             heldOut[fold] = [.. rows.Where((_, r) => foldOf[r] == fold).SelectMany(e => e)];
         }
 
-        // Each fold warm-starts from its fit at the previous C, as sklearn's path does.
+        // Each fold warm-starts from its last converged fit at a smaller C, as sklearn's path does.
         var foldWeights = new double[Folds][];
-        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
+        double? bestC = null;
+        var bestLoss = double.PositiveInfinity;
         foreach (var c in Cs)
         {
             var loss = 0.0;
+            var scored = true;
             for (var fold = 0; fold < Folds; fold++)
             {
-                foldWeights[fold] = L1LogisticRegression.Fit(train[fold], c, foldWeights[fold]);
-                loss += L1LogisticRegression.LogLoss(heldOut[fold], foldWeights[fold]) / Folds;
+                var fit = L1LogisticRegression.Fit(train[fold], c, foldWeights[fold]);
+                if (!fit.Converged)
+                {
+                    scored = false;
+                    continue;
+                }
+
+                foldWeights[fold] = fit.Weights;
+                loss += L1LogisticRegression.LogLoss(heldOut[fold], fit.Weights) / Folds;
             }
 
             // Strictly better only, so ties keep the smaller C.
-            if (loss < bestLoss)
+            if (scored && loss < bestLoss)
             {
                 bestLoss = loss;
                 bestC = c;

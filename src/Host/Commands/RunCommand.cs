@@ -53,11 +53,20 @@ public static class RunCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(limit) is { } text && DurationText.Parse(text) is not { TotalSeconds: > 0 })
-                result.AddError($"--time-limit '{text}' is not a duration such as 90s, 30m, 2h or 01:30:00.");
+            if (result.GetValue(limit) is { } text)
+            {
+                if (DurationText.Parse(text) is not { } duration)
+                    result.AddError($"--time-limit '{text}' is not a duration such as 90s, 30m, 2h or 01:30:00.");
+                else if (duration <= TimeSpan.Zero)
+                    result.AddError($"--time-limit must be positive (got '{text}').");
+            }
             if (result.GetValue(budget) < 0) result.AddError($"--label-budget must be at least 0 (got {result.GetValue(budget)}).");
+            var seen = new Dictionary<(string, string), string>();
             foreach (var item in result.GetValue(set) ?? [])
-                if (Override(item) is null) result.AddError($"--set '{item}' is not METHOD.KEY=VALUE.");
+            {
+                if (Override(item) is not { } o) result.AddError($"--set '{item}' is not METHOD.KEY=VALUE.");
+                else if (!seen.TryAdd((o.Method, o.Key), item)) result.AddError($"--set gives {o.Method}.{o.Key} twice ('{seen[(o.Method, o.Key)]}' and '{item}'): give it once.");
+            }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +81,8 @@ public static class RunCommand
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(new RunMethods(plan, progress), cancellationToken).AsTask());
+            // Cancelled: the runs are recorded as cancelled and the method has stopped; the command ends with one line.
+            cancellationToken.ThrowIfCancellationRequested();
             if (parse.GetValue(json)) cli.Console.WriteJson(new { board = report.Board.Id, rows = new[] { report.Sft }.Concat(report.Methods).Select(Json) });
             else Render(report, cli.Console.Ansi);
             foreach (var failed in report.Methods.Where(outcome => !outcome.Succeeded)) cli.Console.WriteError(failed.Reason ?? failed.Status);

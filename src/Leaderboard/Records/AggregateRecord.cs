@@ -5,7 +5,8 @@ namespace AlpacaFarm.Leaderboard;
 /// of one row); a NaN in a nullable column reads back as null. The gold columns exist only where the evaluation
 /// set has a ground truth (the farm world). <see cref="NUnjudged"/> counts pairs no annotator could judge: they are
 /// outside <see cref="NTotal"/>, and a row with any is incomplete. There is no LC standard error: see
-/// <see cref="LcStandardErrorAbsence"/>.
+/// <see cref="LcStandardErrorAbsence"/>. <see cref="LcAbsence"/> says why a row has no LC win rate (null for rows stored
+/// before the reason was recorded).
 /// </summary>
 public sealed record AggregateRecord(
     double WinRate,
@@ -20,7 +21,8 @@ public sealed record AggregateRecord(
     double? LengthControlledWinRate,
     double? GoldWinRate = null,
     double? GoldStandardError = null,
-    int NUnjudged = 0)
+    int NUnjudged = 0,
+    string? LcAbsence = null)
 {
     /// <summary>Every pair was judged.</summary>
     public bool IsComplete => NUnjudged == 0;

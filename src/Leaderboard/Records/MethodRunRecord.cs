@@ -8,9 +8,18 @@ public static class MethodRunStatus
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
     public const string TimedOut = "timed-out";
+
+    /// <summary>Its process ended without recording an outcome (killed, or the machine lost): superseded by the key's next run.</summary>
+    public const string Interrupted = "interrupted";
+
+    /// <summary>The reason an interrupted run carries.</summary>
+    public const string InterruptedReason = "its process ended without recording an outcome (killed, or the machine stopped)";
 }
 
-/// <summary>One method run as recorded: <see cref="BoardId"/> and <see cref="RowName"/> name the row a succeeded run stored.</summary>
+/// <summary>
+/// One method run as recorded: <see cref="BoardId"/> and <see cref="RowName"/> name the row a succeeded run stored;
+/// <see cref="WorkDirectory"/> is absolute, resolved against the home where the database is now.
+/// </summary>
 public sealed record MethodRunRecord(
     long Id,
     string RunKey,

@@ -22,7 +22,8 @@ internal sealed class MethodRunRow
     public string? BoardId { get; init; }
     public string? RowName { get; init; }
 
-    public MethodRunRecord ToRecord() => new(Id, RunKey, Method, MethodVersion, Status, Reason,
+    /// <param name="home">The home the stored work directory is relative to.</param>
+    public MethodRunRecord ToRecord(string home) => new(Id, RunKey, Method, MethodVersion, Status, Reason,
         DateTimeOffset.FromUnixTimeMilliseconds(StartedAtMs), FinishedAtMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
-        LabelsUsed, WorkDirectory, BoardId, RowName);
+        LabelsUsed, HomeRelativePaths.Resolve(home, WorkDirectory), BoardId, RowName);
 }

@@ -23,6 +23,7 @@ internal sealed class SubmissionRow
     public double? GoldWinRate { get; init; }
     public double? GoldStandardError { get; init; }
     public int NUnjudged { get; init; }
+    public string? LcAbsence { get; init; }
 
     /// <summary>Columns in the names above, for <c>FROM submissions s JOIN evaluation_runs r JOIN aggregates a</c>.</summary>
     public const string Columns = """
@@ -31,13 +32,14 @@ internal sealed class SubmissionRow
         a.win_rate AS WinRate, a.standard_error AS StandardError, a.n_wins AS NWins, a.n_wins_base AS NWinsBase,
         a.n_draws AS NDraws, a.n_total AS NTotal, a.discrete_win_rate AS DiscreteWinRate, a.mode AS Mode,
         a.avg_length AS AvgLength, a.length_controlled_win_rate AS LengthControlledWinRate,
-        a.gold_win_rate AS GoldWinRate, a.gold_standard_error AS GoldStandardError, a.n_unjudged AS NUnjudged
+        a.gold_win_rate AS GoldWinRate, a.gold_standard_error AS GoldStandardError, a.n_unjudged AS NUnjudged,
+        a.lc_absence AS LcAbsence
         """;
 
     public StoredSubmission ToRecord() => new(
         Id, BoardId, Name, ContentSha256, Seed, ProvenanceJsonContext.Read(ProvenanceJson),
         new AggregateRecord(
             Real.Read(WinRate), Real.Read(StandardError), NWins, NWinsBase, NDraws, NTotal, Real.Read(DiscreteWinRate),
-            Mode, Real.Read(AvgLength), LengthControlledWinRate, GoldWinRate, GoldStandardError, NUnjudged),
+            Mode, Real.Read(AvgLength), LengthControlledWinRate, GoldWinRate, GoldStandardError, NUnjudged, LcAbsence),
         DateTimeOffset.FromUnixTimeMilliseconds(FinishedAtMs));
 }

@@ -4,19 +4,35 @@ using Microsoft.Data.Sqlite;
 
 namespace AlpacaFarm.Leaderboard;
 
-/// <summary>Forward-only schema migrations, embedded as Schema/NNN_*.sql; migration N takes PRAGMA user_version from N-1 to N.</summary>
+/// <summary>
+/// Forward-only schema migrations, embedded as Schema/NNN_*.sql; migration N takes PRAGMA user_version from N-1 to N. A
+/// migration may also have a code step (<see cref="CodeSteps"/>), run after its SQL in the same transaction, for what SQL
+/// cannot know, such as the folder the database lives in.
+/// </summary>
 internal static class Migrations
 {
     private const string Prefix = "Schema/";
 
     internal static IReadOnlyList<string> Scripts { get; } = Load();
 
+    /// <summary>Code steps by version: (connection, transaction, the database's folder, which is the home).</summary>
+    private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction, string>> CodeSteps = new()
+    {
+        [6] = HomeRelativePaths.Migrate,
+    };
+
     internal static int UserVersion(SqliteConnection connection, SqliteTransaction? transaction = null) =>
         connection.ExecuteScalar<int>("PRAGMA user_version", transaction: transaction);
 
-    /// <summary>Applies each pending migration up to <paramref name="target"/>, each in its own transaction with its version bump.</summary>
-    internal static void MigrateTo(SqliteConnection connection, int target)
+    /// <summary>
+    /// Applies each pending migration up to <paramref name="target"/>, each in its own transaction with its version bump.
+    /// Foreign keys are turned off first, so that rebuilding a table keeps its children; the caller turns them on again.
+    /// </summary>
+    /// <param name="home">The database's folder.</param>
+    internal static void MigrateTo(SqliteConnection connection, int target, string home)
     {
+        // SQLitePCLRaw's e_sqlite3 turns foreign keys on by default: off here, outside any transaction, where the pragma applies.
+        connection.Execute("PRAGMA foreign_keys = OFF");
         for (var version = UserVersion(connection) + 1; version <= target; version++)
         {
             using var transaction = connection.BeginTransaction();
@@ -24,6 +40,9 @@ internal static class Migrations
             if (UserVersion(connection, transaction) >= version)
                 continue;
             connection.Execute(Scripts[version - 1], transaction: transaction);
+            if (CodeSteps.TryGetValue(version, out var step)) step(connection, transaction, home);
+            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM pragma_foreign_key_check", transaction: transaction) != 0)
+                throw new InvalidOperationException($"Migration {version} would leave rows whose parent is gone; nothing was changed.");
             connection.Execute($"PRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)}", transaction: transaction);
             transaction.Commit();
         }

@@ -19,10 +19,12 @@ public sealed record ArtifactKey(string WorldVersion, string Split, string Confi
 }
 
 /// <summary>
-/// Artifacts built once and shared: <c>root/kind/hash-of-key</c>. A missing artifact is built in a private folder
-/// under <c>root/.building</c> and renamed into place (atomic on one file system), so a half-built folder is never
-/// seen; when two processes race, the first rename wins and the other's copy is deleted. A different code version
-/// is a different key, hence a different folder: stale artifacts are never reused.
+/// Artifacts built once and shared: <c>root/kind/hash-of-key</c>. A missing artifact is built by one builder at a time:
+/// the builder holds <c>root/.locks/kind-hash.lock</c>, and another process (or thread) that needs the same artifact waits
+/// for it and then finds it built. It is built in a private folder under <c>root/.building</c> and renamed into place
+/// (atomic on one file system), so a half-built folder is never seen; a folder a killed builder left there is removed
+/// by the next builder of that artifact. A different code version is a different key, hence a different folder: stale
+/// artifacts are never reused.
 /// </summary>
 public sealed class ArtifactCache(string root)
 {
@@ -58,30 +60,48 @@ public sealed class ArtifactCache(string root)
     }
 
     /// <summary>The cached artifact, or the one <paramref name="create"/> writes into the folder it is given.</summary>
-    public ArtifactHandle GetOrCreate(ArtifactKind kind, ArtifactKey key, Action<string> create)
+    public ArtifactHandle GetOrCreate(ArtifactKind kind, ArtifactKey key, Action<string> create) => GetOrCreate(kind, key, create, null, CancellationToken.None);
+
+    /// <summary>The cached artifact, or the one <paramref name="create"/> writes into the folder it is given.</summary>
+    /// <param name="waiting">Called once if another builder has the artifact in hand, before waiting for it.</param>
+    /// <param name="cancellationToken">Cancels the wait (a build in progress is cancelled through its own token).</param>
+    public ArtifactHandle GetOrCreate(ArtifactKind kind, ArtifactKey key, Action<string> create, Action? waiting,
+        CancellationToken cancellationToken)
     {
         if (TryGet(kind, key) is { } cached) return cached;
+        var hash = key.Hash();
+        var name = kind.ToString().ToLowerInvariant();
+        using var builder = ExclusiveFileLock.Acquire(Path.Combine(Root, ".locks", $"{name}-{hash}.lock"), waiting, cancellationToken);
+        // The previous holder may have built it while this one waited.
+        if (TryGet(kind, key) is { } built) return built;
+        RemoveOrphans(hash);
+
         var final = FolderFor(kind, key);
-        var building = Path.Combine(Root, ".building", $"{key.Hash()}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var building = Path.Combine(Root, ".building", $"{hash}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(building);
         try
         {
             create(building);
             File.WriteAllText(Path.Combine(building, KeyFile), key.ToJson());
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-            try
-            {
-                Directory.Move(building, final);
-            }
-            catch (IOException) when (Directory.Exists(final))
-            {
-                // Another process finished first: use its copy.
-            }
+            Directory.Move(building, final);
         }
         finally
         {
             if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
         }
         return TryGet(kind, key) ?? throw new InvalidOperationException($"artifact {final} was not created");
+    }
+
+    /// <summary>
+    /// Build folders of this artifact that no builder owns: only the lock's holder builds it, and this caller holds the lock,
+    /// so any such folder was left by a builder that was killed.
+    /// </summary>
+    private void RemoveOrphans(string hash)
+    {
+        var building = Path.Combine(Root, ".building");
+        if (!Directory.Exists(building)) return;
+        foreach (var orphan in Directory.EnumerateDirectories(building, $"{hash}-*"))
+            Directory.Delete(orphan, recursive: true);
     }
 }

@@ -31,11 +31,11 @@ public static class TorchDevice
         if (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), out var index) && index >= 0)
         {
             if (!torch.cuda.is_available())
-                throw new InvalidOperationException(
+                throw new ArgumentException(
                     $"device '{device}' asked for, but this process's libtorch has no CUDA backend: reference TorchSharp-cuda-linux " +
                     "(same version as TorchSharp) instead of TorchSharp-cpu in the application, or use 'cpu'");
             var count = torch.cuda.device_count();
-            if (index >= count) throw new InvalidOperationException($"device '{device}' asked for, but only {count} CUDA device(s) exist");
+            if (index >= count) throw new ArgumentException($"device '{device}' asked for, but only {count} CUDA device(s) exist");
             return new torch.Device(DeviceType.CUDA, index);
         }
         throw new ArgumentException($"device '{device}' is neither 'cpu' nor 'cuda:N'", nameof(device));

@@ -25,5 +25,6 @@ public static class Aggregates
         mode,
         card.WinRate.AvgLength,
         double.IsNaN(card.LengthControlled.WinRate) ? null : card.LengthControlled.WinRate,
-        NUnjudged: unjudged);
+        NUnjudged: unjudged,
+        LcAbsence: double.IsNaN(card.LengthControlled.WinRate) ? card.LengthControlled.Absence : null);
 }

@@ -33,7 +33,8 @@ public sealed class SubmissionScorer(LeaderboardStore store)
         {
             var same = stored.ContentSha256 == content && stored.Seed == seed;
             // A stored row with unjudged pairs is completed by a re-run: the judged pairs come from the cache, only the others are asked.
-            if (same && stored.Aggregate.IsComplete)
+            // With --replace the row is stored anew even for the same outputs, so that its provenance is this run's.
+            if (same && stored.Aggregate.IsComplete && !replace)
                 return new EvaluationReport(board, name, SaveOutcome.Unchanged, stored.Aggregate, 0, outputs.Warnings);
             if (!same && !replace) throw new SubmissionConflictException(board.Id, name, stored.ContentSha256, stored.Seed, content, seed);
         }

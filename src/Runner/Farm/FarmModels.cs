@@ -55,8 +55,8 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 
     public TrainedArtifact Sft(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
-        var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", recipe.SftJson(), seed, SftTrainer.CodeVersion);
-        return Build(ArtifactKind.Policy, key, folder =>
+        var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", $"{recipe.SftJson()};{compute.ResultKey}", seed, SftTrainer.CodeVersion);
+        return Build(ArtifactKind.Policy, key, progress, cancellationToken, folder =>
         {
             TorchDevice.Apply(compute);
             var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
@@ -84,8 +84,8 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         var labelling = $"{PairSampling};pool={pool.ConfigurationHash};p={LabelNoise.Training.FlipProbability};sft={sft.Handle.ContentSha256}";
         // The SFT hash stands for everything upstream; the reward options are not part of it, so tuning them reuses the data.
         var key = new ArtifactKey(FarmWorld.WorldVersion, $"preference/{recipe.Sizes.Preference}",
-            $"{labelling};tokens={PairTokens};batch={recipe.GenerationBatch}", seed, PreferencePairs.CodeVersion);
-        return Build(ArtifactKind.PreferenceData, key, folder =>
+            $"{labelling};tokens={PairTokens};batch={recipe.GenerationBatch};{compute.ResultKey}", seed, PreferencePairs.CodeVersion);
+        return Build(ArtifactKind.PreferenceData, key, progress, cancellationToken, folder =>
         {
             var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed).Preference.Select(item => item.Instruction).ToList();
             var outputs = SamplePairs(sft.Handle, instructions, recipe, seed, compute, Stage(progress, "sampling pairs from SFT"), cancellationToken);
@@ -129,8 +129,8 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         var sft = Sft(recipe, seed, compute, progress, cancellationToken);
         var data = PreferenceData(recipe, seed, compute, progress, cancellationToken);
         var key = new ArtifactKey(FarmWorld.WorldVersion, $"reward/{recipe.Sizes.Preference}",
-            recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256};{HeldOutSplit}", seed, RewardTrainer.CodeVersion);
-        return Build(ArtifactKind.RewardModel, key, folder =>
+            recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256};{HeldOutSplit};{compute.ResultKey}", seed, RewardTrainer.CodeVersion);
+        return Build(ArtifactKind.RewardModel, key, progress, cancellationToken, folder =>
         {
             TorchDevice.Apply(compute);
             var (train, heldOut) = PreferencePairs.SplitByInstruction(PreferencePairs.Read(data.Handle), recipe.HeldOutPairs, KeyedRandom.Create("reward-held-out", recipe.Name, seed));
@@ -182,7 +182,9 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         return outputs;
     }
 
-    private TrainedArtifact Build(ArtifactKind kind, ArtifactKey key, Func<string, Dictionary<string, double>> create)
+    /// <summary>The cached artifact, or the one <paramref name="create"/> builds; while another process builds it, says so and waits.</summary>
+    private TrainedArtifact Build(ArtifactKind kind, ArtifactKey key, IProgress<TrainingStage>? progress, CancellationToken cancellationToken,
+        Func<string, Dictionary<string, double>> create)
     {
         var clock = Stopwatch.StartNew();
         if (Cache.TryGet(kind, key) is { } cached) return new TrainedArtifact(cached, true, TimeSpan.Zero, ReadMetrics(cached.Path));
@@ -190,12 +192,22 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         // Timings differ from run to run; stored, they would give the same weights a different content hash, and every
         // artifact keyed on that hash (preference data, reward model) would be rebuilt instead of found.
         var handle = Cache.GetOrCreate(kind, key, folder =>
-        {
-            made = create(folder);
-            File.WriteAllText(Path.Combine(folder, MetricsFile), JsonSerializer.Serialize(made.Where(metric => metric.Key != TokensPerSecond).ToDictionary()));
-        });
-        return new TrainedArtifact(handle, false, clock.Elapsed, made ?? ReadMetrics(handle.Path));
+            {
+                made = create(folder);
+                File.WriteAllText(Path.Combine(folder, MetricsFile), JsonSerializer.Serialize(made.Where(metric => metric.Key != TokensPerSecond).ToDictionary()));
+            },
+            () => progress?.Report(new TrainingStage($"waiting for another process to finish the {Describe(kind)}", 0, 0)),
+            cancellationToken);
+        return new TrainedArtifact(handle, made is null, made is null ? TimeSpan.Zero : clock.Elapsed, made ?? ReadMetrics(handle.Path));
     }
+
+    private static string Describe(ArtifactKind kind) => kind switch
+    {
+        ArtifactKind.Policy => "SFT policy",
+        ArtifactKind.PreferenceData => "preference pairs",
+        ArtifactKind.RewardModel => "reward model",
+        _ => kind.ToString(),
+    };
 
     private static Dictionary<string, double> ReadMetrics(string folder) =>
         JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(folder, MetricsFile)))!;

@@ -59,11 +59,12 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     public async Task<MethodRunReport> RunAsync(MethodRunPlan plan, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
+        var set = PolicyEvaluation.SetFor(request.EvalSplit, recipe.Sizes);
+        var board = SubmissionScorer.Board(set, AnnotatorPools.Resolve(AnnotatorPools.DefaultFor(set)));
+        RefuseBaselineOfOtherCompute(board, recipe, request);
         var sft = models.Sft(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
         var pairs = models.PreferenceData(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
         var rewardModel = models.RewardModel(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
-        var set = PolicyEvaluation.SetFor(request.EvalSplit, recipe.Sizes);
-        var board = SubmissionScorer.Board(set, AnnotatorPools.Resolve(AnnotatorPools.DefaultFor(set)));
 
         var baseline = await BaselineAsync(plan, sft, set, board, progress, cancellationToken);
         var splits = Splits(recipe);
@@ -78,14 +79,37 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         return new MethodRunReport(board, baseline, outcomes);
     }
 
+    /// <summary>
+    /// Before any training: the baseline row of another device or thread count would have to be replaced by this run's, whose
+    /// SFT policy is other bytes, so without --replace the run is refused here rather than after training its SFT.
+    /// </summary>
+    private void RefuseBaselineOfOtherCompute(BoardIdentity board, FarmRecipe recipe, MethodRunRequest request)
+    {
+        var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>());
+        if (request.Replace || store.FindSubmission(board.Id, name) is not { } stored || stored.Provenance.Run is not { } run) return;
+        if (run.GetValueOrDefault("threads") == request.Compute.Threads.ToString(CultureInfo.InvariantCulture)
+            && run.GetValueOrDefault("device", "cpu") == request.Compute.Device) return;
+        throw new MethodRunFailure(OtherBaseline(name, stored.Provenance, request));
+    }
+
+    private static string OtherBaseline(string name, SubmissionProvenance stored, MethodRunRequest request) =>
+        $"row '{name}' already holds the baseline of another SFT policy ({Compute(stored)}; this run: {request.Compute.Device}, " +
+        $"{request.Compute.Threads} thread(s)); pass --replace to replace it, or run with the same --threads and --device";
+
     /// <summary>The SFT row every method is compared with: sft-{recipe}-s{seed}, scored once and then found stored.</summary>
     private async Task<MethodRunOutcome> BaselineAsync(MethodRunPlan plan, ArtifactHandle sft, IEvaluationSet set, BoardIdentity board,
         IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
         var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>());
-        if (store.FindSubmission(board.Id, name) is { } stored && stored.Provenance.FileSha256 == sft.ContentSha256 && stored.Aggregate.IsComplete)
-            return new MethodRunOutcome("sft", sft.ContentSha256, name, MethodRunStatus.Succeeded, null, stored.Aggregate, true, 0, TimeSpan.Zero, TimeSpan.Zero);
+        if (store.FindSubmission(board.Id, name) is { } stored)
+        {
+            if (stored.Provenance.FileSha256 == sft.ContentSha256 && stored.Aggregate.IsComplete)
+                return new MethodRunOutcome("sft", sft.ContentSha256, name, MethodRunStatus.Succeeded, null, stored.Aggregate, true, 0, TimeSpan.Zero, TimeSpan.Zero);
+            // Another SFT policy's baseline (another thread count or device, older trainer code): refused before any method runs.
+            if (stored.Provenance.FileSha256 != sft.ContentSha256 && !request.Replace)
+                throw new MethodRunFailure(OtherBaseline(name, stored.Provenance, request));
+        }
         using var policy = TorchPolicy.Open(sft, request.Compute, name, recipe.GenerationBatch);
         var result = await evaluation.ScoreAsync(policy, set, name, DecodingOptions.Evaluation(request.Seed), recipe.GenerationBatch,
             BaselineProvenance(sft, recipe, request), annotators: null, replace: request.Replace, progress, cancellationToken);
@@ -100,16 +124,16 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         ArtifactHandle rewardModel, DataSplits splits, IEvaluationSet set, BoardIdentity board, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
-        var key = RunKey.For(method, request.Seed, recipe.ToJson(), sft, pairs, rewardModel, request.LabelBudget, request.EvalSplit);
+        var key = RunKey.For(method, request.Seed, recipe.ToJson(), sft, pairs, rewardModel, request.LabelBudget, request.EvalSplit, request.Compute);
         var name = RunKey.RowName(method.Id, recipe.Name, request.Seed, method.NonDefault);
-        if (store.StoredRun(key) is { } done && store.FindSubmission(done.BoardId!, done.RowName!) is { } row)
-            return new MethodRunOutcome(method.Id, key, done.RowName!, MethodRunStatus.Succeeded, null, row.Aggregate, true, done.LabelsUsed, TimeSpan.Zero, TimeSpan.Zero);
-        // Refused before any of the method's work: its row could not be stored without replacing another run's.
-        if (!request.Replace && store.FindSubmission(board.Id, name) is { } taken)
-            return new MethodRunOutcome(method.Id, key, name, MethodRunStatus.Failed,
-                $"method '{method.Id}': row '{name}' already holds another run's result on this board " +
-                $"({Describe(taken.Provenance)}); pass --replace to replace it, or change --seed or a hyperparameter",
-                null, false, 0, TimeSpan.Zero, TimeSpan.Zero);
+        if (Settled(method, key, name, board, request) is { } settled) return settled;
+
+        // One process per key: a second run of it waits here, then finds the first one's row.
+        using var runLock = RunLocks.Acquire(home.Path, key,
+            () => progress?.Report(new TrainingStage($"{method.Id}: waiting for another process running {key[..12]}", 0, 0)), cancellationToken);
+        if (Settled(method, key, name, board, request) is { } settledMeanwhile) return settledMeanwhile;
+        // Holding the lock, this process is the only one that can be running the key: a record still "running" lost its process.
+        store.MarkInterrupted(key, except: null, MethodRunStatus.InterruptedReason);
 
         var work = Path.Combine(home.Path, "runs", key);
         Directory.CreateDirectory(work);
@@ -175,20 +199,55 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         }
         else if (cancellationToken.IsCancellationRequested)
         {
+            // Waited for without a bound: libtorch work must not be in flight when the process exits, and a user who will not
+            // wait sends a second Ctrl+C, whose default action ends the process at once.
             await stop.CancelAsync();
+            await Task.WhenAny(running);
             (status, reason) = (MethodRunStatus.Cancelled, $"method '{method.Id}' was cancelled");
         }
         else
         {
-            await stop.CancelAsync();
-            (status, reason) = (MethodRunStatus.TimedOut, $"method '{method.Id}' ran past the time limit of {Show(request.TimeLimit!.Value)}; " +
-                "it may still be running, so no further method was started");
+            var stopped = await StopAsync(stop, running);
+            (status, reason) = (MethodRunStatus.TimedOut, $"method '{method.Id}' ran past the time limit of {Show(request.TimeLimit!.Value)}" +
+                (stopped ? "; no further method was started" : $" and had not stopped {Show(StopGrace)} later, so no further method was started"));
         }
 
         var used = (await budget.GetBudgetAsync(CancellationToken.None)).LabelsDelivered;
         reporter.Host($"{status}{(reason is null ? "" : ": " + reason)}");
         store.FinishMethodRun(runId, status, reason, used, DateTimeOffset.UtcNow, evaluated?.Report.Board.Id, evaluated?.Report.Name);
         return new MethodRunOutcome(method.Id, key, name, status, reason, evaluated?.Report.Aggregate, false, used, methodClock.Elapsed, evaluationClock.Elapsed);
+    }
+
+    /// <summary>How long a method past its time limit may take to stop before its run is recorded without it.</summary>
+    public static TimeSpan StopGrace { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Cancels the method's token and waits up to <see cref="StopGrace"/> for its task to end, so that no libtorch work is in
+    /// flight when the run is recorded and the process goes on (or exits). False when it did not end: it is then stray work,
+    /// and the host ends the process at once rather than tear libtorch down under it.
+    /// </summary>
+    private static async Task<bool> StopAsync(CancellationTokenSource stop, Task running)
+    {
+        await stop.CancelAsync();
+        if (await Task.WhenAny(running, Task.Delay(StopGrace)) == running) return true;
+        StrayWork.Add(running);
+        return false;
+    }
+
+    /// <summary>
+    /// The outcome of a run that needs no work: the key's row is stored (reused), or the row's name holds another run's
+    /// result (refused before any of the method's work, unless --replace); null when the run must go ahead.
+    /// </summary>
+    private MethodRunOutcome? Settled(PlannedMethod method, string key, string name, BoardIdentity board, MethodRunRequest request)
+    {
+        if (store.StoredRun(key) is { } done && store.FindSubmission(done.BoardId!, done.RowName!) is { } row)
+            return new MethodRunOutcome(method.Id, key, done.RowName!, MethodRunStatus.Succeeded, null, row.Aggregate, true, done.LabelsUsed, TimeSpan.Zero, TimeSpan.Zero);
+        if (!request.Replace && store.FindSubmission(board.Id, name) is { } taken)
+            return new MethodRunOutcome(method.Id, key, name, MethodRunStatus.Failed,
+                $"method '{method.Id}': row '{name}' already holds another run's result on this board " +
+                $"({Describe(taken.Provenance)}); pass --replace to replace it, or change --seed or a hyperparameter",
+                null, false, 0, TimeSpan.Zero, TimeSpan.Zero);
+        return null;
     }
 
     /// <summary>The cache folder every run of a method on a home shares: cache/METHOD-ID/ (ids are kebab-case, safe as a name).</summary>
@@ -231,8 +290,14 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
 
     private static string Describe(SubmissionProvenance stored) =>
         stored.Kind == "method" && stored.Run is { } run && run.TryGetValue("run_key", out var key)
-            ? $"method {stored.MethodId} {stored.MethodVersion}, run {key[..12]}"
+            ? $"method {stored.MethodId} {stored.MethodVersion}, run {key[..12]}, {Compute(stored)}"
             : $"a {stored.Kind} submission";
+
+    /// <summary>The device and thread count a stored row was made with, as its provenance records them.</summary>
+    private static string Compute(SubmissionProvenance stored) =>
+        stored.Run is { } run && run.TryGetValue("threads", out var threads)
+            ? $"{run.GetValueOrDefault("device", "cpu")}, {threads} thread(s)"
+            : "device and threads not recorded";
 
     private static string Describe(string method, Exception e) => e switch
     {

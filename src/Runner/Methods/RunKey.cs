@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Compute;
 
 namespace AlpacaFarm.Runner.Methods;
 
@@ -14,7 +15,7 @@ public static class RunKey
 {
     /// <summary>Lowercase hex SHA-256 of the canonical JSON of the run's inputs (fields in a fixed order, hyperparameters sorted).</summary>
     public static string For(PlannedMethod method, long seed, string recipeJson, ArtifactHandle sft, ArtifactHandle pairs, ArtifactHandle rewardModel,
-        int labelBudget, string evalSplit) => Sha256(JsonSerializer.Serialize(new
+        int labelBudget, string evalSplit, ComputeResources compute) => Sha256(JsonSerializer.Serialize(new
     {
         method = method.Id,
         method_version = method.Descriptor.Version,
@@ -27,6 +28,7 @@ public static class RunKey
         reward_model = rewardModel.ContentSha256,
         label_budget = labelBudget,
         eval_split = evalSplit,
+        compute = compute.ResultKey,
     }));
 
     /// <summary>

@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text.Json;
 using AlpacaFarm.Evaluation.Agreement;
 
@@ -107,7 +108,7 @@ public sealed class AnnotatorsCommandTests : IDisposable
 
         var result = await CliRunner.RunAsync("annotators", "agreement", "--home", _folder, "--annotations", file);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Contains("missing or non-string field 'output_1'", result.Error);
     }
 

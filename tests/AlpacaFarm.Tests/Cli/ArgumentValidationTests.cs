@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Testing;
@@ -41,7 +42,7 @@ public sealed class ArgumentValidationTests : IDisposable
 
         var result = await Evaluate(server, mixed);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal("error: the outputs name 2 generators ('model-a', 'model-b'): give the row's name with --name\n", result.Error);
         Assert.Empty(server.Requests);
     }
@@ -74,7 +75,7 @@ public sealed class ArgumentValidationTests : IDisposable
 
         var result = await Evaluate(server, Folder);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal($"error: {Folder}: is a directory, not a file\n", result.Error);
     }
 
@@ -92,7 +93,7 @@ public sealed class ArgumentValidationTests : IDisposable
         var withUtf16 = await Evaluate(server, utf16);
 
         Assert.True(withUtf8.ExitCode == 0, withUtf8.Error);
-        Assert.Equal(1, withUtf16.ExitCode);
+        Assert.Equal(CliApp.UsageError, withUtf16.ExitCode);
         Assert.Equal($"error: {utf16}: starts with a UTF-16 (little-endian) byte-order mark: save it as UTF-8\n", withUtf16.Error);
     }
 
@@ -104,7 +105,7 @@ public sealed class ArgumentValidationTests : IDisposable
 
         var result = await Evaluate(server, blank);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal($"error: {blank}: row 3: output of white space only\n", result.Error);
         Assert.Empty(server.Requests);
     }

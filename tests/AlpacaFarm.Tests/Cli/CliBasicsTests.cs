@@ -1,3 +1,5 @@
+using AlpacaFarm.Host.Cli;
+
 namespace AlpacaFarm.Tests.Cli;
 
 public sealed class CliBasicsTests
@@ -17,7 +19,7 @@ public sealed class CliBasicsTests
     {
         var result = await CliRunner.RunAsync("frobnicate");
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("error:", lines[0]);
@@ -32,5 +34,44 @@ public sealed class CliBasicsTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("--json", result.Out);
+    }
+
+    [Theory]
+    [InlineData("leaderboard")]
+    [InlineData("runs")]
+    [InlineData("evaluate", "--policy", "sft", "--recipe", "tiny")]
+    [InlineData("run", "--methods", "best-of-n", "--recipe", "tiny")]
+    public async Task A_home_that_is_a_file_is_called_a_file(params string[] args)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = await CliRunner.RunAsync([.. args, "--home", file]);
+
+            Assert.Equal(CliApp.UsageError, result.ExitCode);
+            Assert.Equal($"error: the home '{file}' (from --home) is a file, not a directory: give a directory\n", result.Error);
+            Assert.Equal(0, new FileInfo(file).Length);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_short_run_key_prefix_says_how_long_a_prefix_must_be()
+    {
+        var home = Directory.CreateTempSubdirectory("alpacafarm-curves-").FullName;
+        try
+        {
+            var result = await CliRunner.RunAsync("curves", "abc", "--home", home);
+
+            Assert.Equal(CliApp.UsageError, result.ExitCode);
+            Assert.Equal("error: no recorded run stored row 'abc', and a run key prefix needs at least 4 characters (alpacafarm runs lists the keys)\n", result.Error);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
     }
 }

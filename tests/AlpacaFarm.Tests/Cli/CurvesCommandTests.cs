@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Buffers.Binary;
 using AlpacaFarm.Tests.Runner;
 using SkiaSharp;
@@ -83,7 +84,7 @@ public sealed class CurvesCommandTests(TinyFarmHome home) : IClassFixture<TinyFa
         try
         {
             File.AppendAllText(steps, "5,oops\n");
-            await Refused(Curves(row, "--out", Path.Combine(home.Path, "y.png")), "error: ");
+            await Refused(Curves(row, "--out", Path.Combine(home.Path, "y.png")), "error: ", CliApp.Failure); // a damaged log, not a bad argument
         }
         finally
         {
@@ -91,10 +92,10 @@ public sealed class CurvesCommandTests(TinyFarmHome home) : IClassFixture<TinyFa
         }
         Assert.False(File.Exists(Path.Combine(home.Path, "x.png")) || File.Exists(Path.Combine(home.Path, "y.png")));
 
-        static async Task Refused(Task<CliResult> run, string start)
+        static async Task Refused(Task<CliResult> run, string start, int exitCode = CliApp.UsageError)
         {
             var result = await run;
-            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(exitCode, result.ExitCode);
             Assert.StartsWith(start, result.Error);
             Assert.Equal(1, result.Error.Count(c => c == '\n'));
         }

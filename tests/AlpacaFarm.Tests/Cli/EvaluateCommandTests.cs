@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text.Json;
 using AlpacaFarm.Leaderboard;
 
@@ -30,7 +31,7 @@ public sealed class EvaluateCommandTests : IDisposable
 
         var result = await Evaluate("alpaca_eval/text_davinci_003.json");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal($"error: {SharedData.Path("alpaca_eval/text_davinci_003.json")}: rows 247, 504: empty output\n", result.Error);
         Assert.Equal(1, SubmissionCount());
     }

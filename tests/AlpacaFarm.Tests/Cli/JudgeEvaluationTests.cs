@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text.Json;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Testing;
@@ -55,7 +56,7 @@ public sealed class JudgeEvaluationTests : IDisposable
         var result = await CliRunner.RunAsync("evaluate", "--home", Path.Combine(_folder, "unset"), "--outputs", SharedData.Path("alpaca_eval/alpaca-7b.json"),
             "--reference", SharedData.Reference, "--annotators", pool);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal("error: judge 'loopback_1': environment variable ALPACAFARM_TEST_UNSET_VARIABLE is not set\n", result.Error);
     }
 

@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text.Json;
 
 namespace AlpacaFarm.Tests.Cli;
@@ -22,7 +23,7 @@ public sealed class MethodTableTests
     {
         var result = await CliRunner.RunAsync("methods", "bon");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.StartsWith("error: unknown method 'bon' (known: best-of-n, binary-feedme,", result.Error);
     }
 }

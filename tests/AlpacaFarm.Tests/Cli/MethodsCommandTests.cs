@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text.Json;
 using AlpacaFarm.Tests.Plugins;
 
@@ -67,7 +68,7 @@ public sealed class MethodsCommandTests : IDisposable
     {
         var result = await CliRunner.RunAsync("methods", "--plugins", "/nonexistent/plugins");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal("error: plugins folder not found: /nonexistent/plugins\n", result.Error);
     }
 }

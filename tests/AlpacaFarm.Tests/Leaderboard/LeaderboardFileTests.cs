@@ -19,7 +19,7 @@ public sealed class LeaderboardFileTests : IDisposable
         var bytes = File.ReadAllBytes(_db.Path);
 
         var write = Assert.Throws<LeaderboardDatabaseException>(() => LeaderboardStore.Open(_db.Path));
-        var read = Assert.Throws<LeaderboardDatabaseException>(() => LeaderboardStore.OpenExisting(_db.Path));
+        var read = Assert.Throws<LeaderboardDatabaseException>(() => LeaderboardStore.OpenReadOnly(_db.Path));
 
         Assert.Equal(
             $"'{_db.Path}' is an SQLite database with tables but no AlpacaFarm schema version: not an AlpacaFarm leaderboard; it was not changed.",
@@ -56,7 +56,7 @@ public sealed class LeaderboardFileTests : IDisposable
     [Fact]
     public void Opening_for_reading_creates_no_file_and_no_folder()
     {
-        Assert.Null(LeaderboardStore.OpenExisting(_db.Path));
+        Assert.Null(LeaderboardStore.OpenReadOnly(_db.Path));
 
         Assert.False(Directory.Exists(Path.GetDirectoryName(_db.Path)));
     }
@@ -67,7 +67,7 @@ public sealed class LeaderboardFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
         File.WriteAllBytes(_db.Path, []);
 
-        Assert.Null(LeaderboardStore.OpenExisting(_db.Path));
+        Assert.Null(LeaderboardStore.OpenReadOnly(_db.Path));
 
         Assert.Equal(0, new FileInfo(_db.Path).Length);
     }
@@ -78,7 +78,7 @@ public sealed class LeaderboardFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
         using (var connection = _db.Connect())
         {
-            Migrations.MigrateTo(connection, 3);
+            Migrations.MigrateTo(connection, 3, Path.GetDirectoryName(_db.Path)!);
             // Two rows as version 3 stored them: outputs scored with two pairs unjudged (NULL), and an import with one unparsed.
             connection.Execute("""
                 INSERT INTO boards VALUES ('b1', 'alpaca_eval', 'e', 'r', 'p', 'AlpacaEval', 'ref', 'pool');

@@ -27,7 +27,7 @@ public sealed class LeaderboardSchemaTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
         using (var connection = _db.Connect())
         {
-            Migrations.MigrateTo(connection, 1);
+            Migrations.MigrateTo(connection, 1, Path.GetDirectoryName(_db.Path)!);
             connection.Execute("""
                 INSERT INTO boards VALUES ('c17ec31244f8', 'alpaca_eval', 'e5a1', '9f3b', 'pool77', 'AlpacaEval', 'text-davinci-003', 'Pool 77')
                 """);
@@ -68,6 +68,52 @@ public sealed class LeaderboardSchemaTests : IDisposable
         Assert.Contains($"version {LeaderboardStore.LatestSchemaVersion}", error.Message);
         Assert.Equal(bytes, File.ReadAllBytes(_db.Path));
         Assert.False(File.Exists(_db.Path + "-wal"));
+    }
+
+    /// <summary>
+    /// Data/home-b5d7c74.db: the database of a home made at /tmp/prev-home by the release before schema 6 (commit b5d7c74):
+    /// tiny-recipe runs on the validation split of PPO (one failed, one succeeded with a checkpoint), Best-of-n and DPO (a
+    /// checkpoint), and a PPO run killed with SIGKILL, recorded as running. Opened here, in a home elsewhere, it is migrated.
+    /// </summary>
+    [Fact]
+    public void A_database_of_the_previous_release_migrates_keeping_every_row_with_home_relative_paths()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Leaderboard", "Data", "home-b5d7c74.db"), _db.Path);
+        var tables = new[] { "boards", "submissions", "outputs", "evaluation_runs", "annotations", "aggregates", "annotation_cache", "method_runs", "method_run_artifacts" };
+        var before = tables.ToDictionary(table => table, table => _db.Scalar($"SELECT COUNT(*) FROM {table}"));
+        List<(string Name, double? WinRate, double? Lc, double? Gold)> Rows()
+        {
+            using var connection = _db.Connect();
+            return connection.Query<(string, double?, double?, double?)>("""
+                SELECT s.name, a.win_rate, a.length_controlled_win_rate, a.gold_win_rate
+                FROM submissions s JOIN evaluation_runs r ON r.submission_id = s.id JOIN aggregates a ON a.run_id = r.id ORDER BY s.name
+                """).ToList();
+        }
+        var rows = Rows();
+        Assert.Equal(5, _db.Scalar("PRAGMA user_version"));
+
+        using (var store = LeaderboardStore.Open(_db.Path))
+        {
+            var home = Path.GetDirectoryName(_db.Path)!;
+            var runs = store.MethodRuns();
+            Assert.Equal(["running", "succeeded", "succeeded", "succeeded", "failed"], runs.Select(run => run.Status));
+            Assert.All(runs, run => Assert.Equal(Path.Combine(home, "runs", run.RunKey), run.WorkDirectory));
+            var ppo = runs.Single(run => run.RowName == "ppo-tiny-s0-ha7c2def3");
+            Assert.Equal([Path.Combine(home, "runs", ppo.RunKey, "checkpoints", "step-2")], store.MethodRunArtifacts(ppo.Id).Select(a => a.Path));
+            Assert.Null(store.FindSubmission(store.Boards().Single().Identity.Id, "dpo-tiny-s0")!.Aggregate.LcAbsence);
+
+            // The rebuilt table accepts the new status.
+            Assert.Equal(1, store.MarkInterrupted(runs[0].RunKey, null, MethodRunStatus.InterruptedReason));
+        }
+
+        Assert.Equal(LeaderboardStore.LatestSchemaVersion, _db.Scalar("PRAGMA user_version"));
+        Assert.Equal(before, tables.ToDictionary(table => table, table => _db.Scalar($"SELECT COUNT(*) FROM {table}")));
+        Assert.Equal(rows, Rows());
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM method_runs WHERE work_directory LIKE '/%'"));
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM method_run_artifacts WHERE path LIKE '/%'"));
+        Assert.Equal(2, _db.Scalar("SELECT COUNT(*) FROM method_run_artifacts a JOIN method_runs m ON m.id = a.run_id"));
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM pragma_foreign_key_check"));
     }
 
     private IReadOnlyList<string> Schema()

@@ -64,7 +64,8 @@ public sealed class PpoResumeTests : IDisposable
         Assert.Equal(File.ReadAllLines(Path.Combine(wholeWork, "steps.csv")).Select(Rewards), File.ReadAllLines(Path.Combine(work, "steps.csv")).Select(Rewards));
         using var store = _killed.Open();
         var runs = store.MethodRuns().Where(run => run.Method == "ppo").ToList();
-        Assert.Equal([MethodRunStatus.Succeeded, MethodRunStatus.Running], runs.Select(run => run.Status)); // the killed one never finished
+        // The killed run never recorded an outcome; the next attempt, holding the key's run lock, marked it interrupted.
+        Assert.Equal([MethodRunStatus.Succeeded, MethodRunStatus.Interrupted], runs.Select(run => run.Status));
         Assert.Equal(Enumerable.Range(1, 29).Select(i => 2 * i), store.MethodRunArtifacts(runs[0].Id).Select(a => a.Step).Order());
     }
 

@@ -57,6 +57,56 @@ public sealed class ArtifactCacheTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, ".building")));
     }
 
+    [Fact]
+    public async Task A_second_builder_of_the_same_artifact_waits_for_the_first_and_builds_nothing()
+    {
+        var cache = new ArtifactCache(_root);
+        var key = new ArtifactKey("world-1", "sft", "{}", 3, "sft-trainer/1");
+        using var building = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var waiting = new ManualResetEventSlim();
+        var builds = 0;
+        var guard = TimeSpan.FromMinutes(2); // against a hang only: every wait below ends on an event
+
+        var first = Task.Run(() => cache.GetOrCreate(ArtifactKind.Policy, key, folder =>
+        {
+            Interlocked.Increment(ref builds);
+            building.Set();
+            Assert.True(release.Wait(guard));
+            File.WriteAllText(Path.Combine(folder, "weights.bin"), "first");
+        }, null, CancellationToken.None));
+        Assert.True(building.Wait(guard));
+        var second = Task.Run(() => cache.GetOrCreate(ArtifactKind.Policy, key, _ => Interlocked.Increment(ref builds), () => waiting.Set(), CancellationToken.None));
+        Assert.True(waiting.Wait(guard)); // the second found the first's lock held
+        release.Set();
+
+        var (a, b) = (await first.WaitAsync(guard), await second.WaitAsync(guard));
+        Assert.Equal(1, builds);
+        Assert.Equal(a, b);
+        Assert.Equal("first", File.ReadAllText(Path.Combine(b.Path, "weights.bin")));
+    }
+
+    [Fact]
+    public void A_build_folder_a_killed_builder_left_is_removed_when_the_artifact_is_next_built()
+    {
+        var cache = new ArtifactCache(_root);
+        var key = new ArtifactKey("world-1", "sft", "{}", 4, "sft-trainer/1");
+        var other = key with { Seed = 5 };
+        // What a builder killed mid-build leaves: its private folder, named by key hash, process id and a guid.
+        var orphan = Path.Combine(_root, ".building", $"{key.Hash()}-999999-0123456789abcdef0123456789abcdef");
+        var unrelated = Path.Combine(_root, ".building", $"{other.Hash()}-999999-fedcba9876543210fedcba9876543210");
+        Directory.CreateDirectory(orphan);
+        File.WriteAllText(Path.Combine(orphan, "weights.bin"), "half");
+        Directory.CreateDirectory(unrelated);
+        var builds = 0;
+
+        cache.GetOrCreate(ArtifactKind.Policy, key, folder => Build(folder, ref builds));
+
+        Assert.False(Directory.Exists(orphan));
+        Assert.True(Directory.Exists(unrelated)); // another artifact's: its own next build removes it
+        Assert.Equal(1, builds);
+    }
+
     private static void Build(string folder, ref int builds)
     {
         builds++;

@@ -115,6 +115,6 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(DeviceType.CPU, TorchDevice.Resolve("cpu").type);
         Assert.Throws<ArgumentException>(() => TorchDevice.Resolve("gpu"));
         if (!torch.cuda.is_available())
-            Assert.Contains("TorchSharp-cuda", Assert.Throws<InvalidOperationException>(() => TorchDevice.Resolve("cuda:0")).Message);
+            Assert.Contains("TorchSharp-cuda", Assert.Throws<ArgumentException>(() => TorchDevice.Resolve("cuda:0")).Message);
     }
 }

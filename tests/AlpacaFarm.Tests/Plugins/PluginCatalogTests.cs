@@ -117,11 +117,11 @@ public sealed class PluginCatalogTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"contractVersion\": \"2.0.0\"", "\"contractVersion\": \"1.0.0\"", "built for contract 1.0.0; this host implements 2.1.0 (major versions differ)")]
-    [InlineData("\"contractVersion\": \"2.0.0\"", "\"contractVersion\": \"3.0.0\"", "built for contract 3.0.0; this host implements 2.1.0 (major versions differ)")]
-    [InlineData("\"sdkVersion\": \"2.0.0\"", "\"sdkVersion\": \"1.1.0\"", "built for SDK 1.1.0; this host implements 2.2.0 (major versions differ)")]
-    [InlineData("\"sdkVersion\": \"2.0.0\"", "\"sdkVersion\": \"2.4.0\"", "built for SDK 2.4.0, newer than this host's 2.2.0")]
-    [InlineData("\"sdkVersion\": \"2.0.0\",", "", "plugin.json declares no sdkVersion (this host's SDK is 2.2.0)")]
+    [InlineData("\"contractVersion\": \"2.0.0\"", "\"contractVersion\": \"1.0.0\"", "built for contract 1.0.0; this host implements 2.2.0 (major versions differ)")]
+    [InlineData("\"contractVersion\": \"2.0.0\"", "\"contractVersion\": \"3.0.0\"", "built for contract 3.0.0; this host implements 2.2.0 (major versions differ)")]
+    [InlineData("\"sdkVersion\": \"2.0.0\"", "\"sdkVersion\": \"1.1.0\"", "built for SDK 1.1.0; this host implements 2.3.0 (major versions differ)")]
+    [InlineData("\"sdkVersion\": \"2.0.0\"", "\"sdkVersion\": \"2.4.0\"", "built for SDK 2.4.0, newer than this host's 2.3.0")]
+    [InlineData("\"sdkVersion\": \"2.0.0\",", "", "plugin.json declares no sdkVersion (this host's SDK is 2.3.0)")]
     public void A_plugin_built_for_another_contract_or_sdk_is_refused_with_one_line(string from, string to, string reason)
     {
         var folder = _folders.Folder("contract", ("test-good", "good"));
@@ -190,7 +190,7 @@ public sealed class PluginCatalogTests : IDisposable
     {
         var missing = Path.Combine(Path.GetTempPath(), "alpacafarm-no-such-folder");
 
-        var error = Assert.Throws<DirectoryNotFoundException>(() => PluginCatalog.Load([missing]));
+        var error = Assert.Throws<ArgumentException>(() => PluginCatalog.Load([missing]));
         Assert.Equal($"plugins folder not found: {missing}", error.Message);
     }
 

@@ -1,3 +1,4 @@
+using AlpacaFarm.Host.Cli;
 using System.Text.Json;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Tests.Cli;
@@ -90,7 +91,7 @@ public sealed class CompareTests : IDisposable
 
         var result = await CliRunner.RunAsync("compare", "a", "missing", "--home", _home);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode);
         Assert.Equal("error: no board holds both 'a' and 'missing'\n", result.Error);
     }
 }

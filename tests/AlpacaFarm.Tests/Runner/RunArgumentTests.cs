@@ -1,4 +1,6 @@
+using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Tests.Cli;
+using AlpacaFarm.Tests.Plugins;
 
 namespace AlpacaFarm.Tests.Runner;
 
@@ -26,15 +28,48 @@ public sealed class RunArgumentTests : IDisposable
     [InlineData(new[] { "--methods", "test-echo", "--set", "test-echo.prefix" }, "error: --set 'test-echo.prefix' is not METHOD.KEY=VALUE.")]
     [InlineData(new[] { "--methods", "test-echo", "--time-limit", "soon" }, "error: --time-limit 'soon' is not a duration such as 90s, 30m, 2h or 01:30:00.")]
     [InlineData(new[] { "--methods", "test-echo", "--label-budget", "-1" }, "error: --label-budget must be at least 0 (got -1).")]
+    [InlineData(new[] { "--methods", "best-of-n", "--set", "best-of-n.n=4", "--set", "best-of-n.n=8" },
+        "error: --set gives best-of-n.n twice ('best-of-n.n=4' and 'best-of-n.n=8'): give it once.")]
+    [InlineData(new[] { "--methods", "best-of-n", "--time-limit", "0s" }, "error: --time-limit must be positive (got '0s').")]
+    [InlineData(new[] { "--methods", "best-of-n", "--threads", "0" }, "error: --threads must be at least 1 (got 0).")]
+    [InlineData(new[] { "--methods", "best-of-n", "--plugins", "/nonexistent/plugins", "--trust" }, "error: plugins folder not found: /nonexistent/plugins")]
     public async Task A_bad_run_is_refused_before_any_work(string[] args, string error)
     {
         var good = TinyFarmHome.Good;
         var result = await CliRunner.RunAsync(["run", "--home", _home, "--recipe", "tiny",
             .. args.Select(arg => arg == "GOOD" ? good : arg == "MISBEHAVING" ? TinyFarmHome.Misbehaving : arg)]);
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(CliApp.UsageError, result.ExitCode); // one code for every refusal, whether the parser or a check made it
         Assert.StartsWith(error.Replace("GOOD", good), result.Error);
         Assert.Equal(1, result.Error.Count(c => c == '\n'));
         Assert.False(Directory.Exists(_home)); // nothing trained, nothing stored
+    }
+
+    [Fact]
+    public async Task A_plugin_folder_that_cannot_load_is_named_with_its_reason_when_its_method_is_asked_for()
+    {
+        var broken = Path.Combine(Path.GetTempPath(), "alpacafarm-broken-plugin-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(broken);
+        try
+        {
+            File.WriteAllText(Path.Combine(broken, "plugin.json"), "{ \"id\": \"broken\", ");
+            var throwing = TestPluginFolders.Of("test-throwing-constructor");
+
+            var malformed = await CliRunner.RunAsync("run", "--home", _home, "--recipe", "tiny", "--methods", "broken-method", "--plugins", broken, "--trust");
+            var constructor = await CliRunner.RunAsync("run", "--home", _home, "--recipe", "tiny", "--methods", "thrower", "--plugins", throwing, "--trust");
+
+            Assert.Equal(CliApp.UsageError, malformed.ExitCode);
+            Assert.StartsWith("error: unknown method 'broken-method' (known: ", malformed.Error);
+            Assert.Contains($"; not loaded: {broken}: malformed manifest: ", malformed.Error);
+            Assert.Equal(CliApp.UsageError, constructor.ExitCode);
+            Assert.EndsWith($"; not loaded: {throwing}: constructor of AlpacaFarm.TestPlugins.ThrowingConstructor.ThrowingMethod threw " +
+                "InvalidOperationException: boom in constructor\n", constructor.Error);
+            Assert.All(new[] { malformed, constructor }, result => Assert.Equal(1, result.Error.Count(c => c == '\n')));
+            Assert.False(Directory.Exists(_home));
+        }
+        finally
+        {
+            Directory.Delete(broken, recursive: true);
+        }
     }
 }

@@ -24,8 +24,11 @@ public sealed class TinyFarmHome : IDisposable
     public static string Good => TestPluginFolders.Of("test-good");
 
     /// <summary><c>alpacafarm run</c> in this home on the tiny recipe and the validation split, with one thread.</summary>
-    public Task<CliResult> Run(params string[] args) =>
-        CliRunner.RunAsync(["run", "--home", Path, "--recipe", "tiny", "--threads", "1", "--eval-split", "validation", .. args]);
+    public Task<CliResult> Run(params string[] args) => CliRunner.RunAsync(RunArguments(args));
+
+    /// <summary>The same command line as <see cref="Run"/>, for a child process.</summary>
+    public string[] RunArguments(params string[] args) =>
+        ["run", "--home", Path, "--recipe", "tiny", "--threads", "1", "--eval-split", "validation", .. args];
 
     /// <summary>Rows of every board, by name, with their aggregates.</summary>
     public IReadOnlyDictionary<string, AggregateRecord> Rows()

@@ -81,3 +81,22 @@ public sealed class DeclaredMethod : IMethod
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken) =>
         throw new NotImplementedException("declared only");
 }
+
+/// <summary>
+/// A barrier for tests of whole processes: appends "entered" to entered.txt in its work directory, writes a small steps.csv,
+/// then waits until a file named "open" appears there or in the method's cache folder (or it is cancelled), and returns a
+/// policy that echoes.
+/// </summary>
+public sealed class GateMethod() : TestMethod("test-gate", "Waits at a gate until the test opens it.")
+{
+    public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        var work = context.Spec.WorkDirectory;
+        await File.WriteAllLinesAsync(Path.Combine(work, "steps.csv"), ["step,loss,kl", "1,2.5,0", "2,2.25,0.5", "3,2,0.75"], cancellationToken);
+        await File.AppendAllLinesAsync(Path.Combine(work, "entered.txt"), ["entered"], cancellationToken);
+        context.Reporter.Report(new MethodProgress("at the gate", 0, 1, new Dictionary<string, double>()));
+        while (!File.Exists(Path.Combine(work, "open")) && !File.Exists(Path.Combine(context.Spec.CacheDirectory, "open")))
+            await Task.Delay(20, cancellationToken);
+        return new EchoPolicy();
+    }
+}

@@ -16,7 +16,7 @@ public sealed class L1LogisticRegressionTests
     public void Solution_is_not_beaten_by_nearby_points()
     {
         const double c = 3;
-        var weights = L1LogisticRegression.Fit(Data, c);
+        var weights = L1LogisticRegression.Fit(Data, c).Weights;
         var best = L1LogisticRegression.Objective(Data, weights, c);
 
         Assert.NotEqual(0, weights[0]);
@@ -34,7 +34,7 @@ public sealed class L1LogisticRegressionTests
     [Fact]
     public void Tiny_C_shrinks_every_weight_to_exactly_zero()
     {
-        var weights = L1LogisticRegression.Fit(Data, 1e-4);
+        var weights = L1LogisticRegression.Fit(Data, 1e-4).Weights;
 
         Assert.Equal([0.0, 0.0], weights);
         Assert.Equal(0.5, L1LogisticRegression.PredictProbability(weights, [0.7, 1]));
@@ -46,7 +46,7 @@ public sealed class L1LogisticRegressionTests
         // The first feature says nothing about the label: L1 keeps it at exactly zero.
         WeightedExample[] data = [new([1, 1], true, 1), new([1, 1], false, 1), new([-1, 1], true, 1), new([-1, 1], false, 1)];
 
-        var weights = L1LogisticRegression.Fit(data, 100);
+        var weights = L1LogisticRegression.Fit(data, 100).Weights;
 
         Assert.Equal(0.0, weights[0]);
     }
