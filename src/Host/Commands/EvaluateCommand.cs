@@ -110,5 +110,6 @@ public static class EvaluateCommand
         };
         console.MarkupLine($"[bold]{Markup.Escape(report.Name)}[/] on board [bold]{report.Board.Id}[/] ({Markup.Escape(report.Board.EvaluationSetName)} vs {Markup.Escape(report.Board.ReferenceName)}, pool {Markup.Escape(report.Board.PoolName)}): {what}; {report.AnnotatorCalls} pairs sent to annotators.");
         console.Write(LeaderboardFormats.Table([(report.Name, report.Aggregate)]));
+        foreach (var note in LeaderboardFormats.LcNotes([(report.Name, report.Aggregate)])) console.WriteLine(note);
     }
 }

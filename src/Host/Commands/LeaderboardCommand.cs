@@ -41,7 +41,9 @@ public static class LeaderboardCommand
                     foreach (var ranked in boards)
                     {
                         cli.Console.Ansi.MarkupLine($"[bold]Board {ranked.Board.Id}[/]: {Markup.Escape(LeaderboardFormats.Describe(ranked.Board))}");
-                        cli.Console.Ansi.Write(LeaderboardFormats.Table(ranked.Rows.Select(row => (row.Name, row.Aggregate)).ToList()));
+                        var rows = ranked.Rows.Select(row => (row.Name, row.Aggregate)).ToList();
+                        cli.Console.Ansi.Write(LeaderboardFormats.Table(rows));
+                        foreach (var note in LeaderboardFormats.LcNotes(rows)) cli.Console.Ansi.WriteLine(note);
                     }
                     break;
             }

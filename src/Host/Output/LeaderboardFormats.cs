@@ -42,7 +42,13 @@ public static class LeaderboardFormats
         new("gold_win_rate", a.GoldWinRate),
         new("gold_standard_error", a.GoldStandardError),
         new("n_unjudged", a.NUnjudged),
+        new("lc_absence", a.LcAbsence),
     ];
+
+    /// <summary>One line per row without an LC win rate whose reason was recorded, for under a table.</summary>
+    public static IEnumerable<string> LcNotes(IEnumerable<(string Name, AggregateRecord Aggregate)> rows) =>
+        rows.Where(row => row.Aggregate.LengthControlledWinRate is null && row.Aggregate.LcAbsence is not null)
+            .Select(row => $"No LC win rate for {row.Name}: {row.Aggregate.LcAbsence}.");
 
     /// <summary>A ranked table; gold ("human") columns appear when any row has them (farm boards). An incomplete row (pairs
     /// left unjudged) gets no rank and says so beside its name.</summary>
@@ -69,7 +75,7 @@ public static class LeaderboardFormats
     /// <summary>AlpacaEval's CSV: the name as unnamed index, its columns in order, then the board.</summary>
     public static string Csv(IEnumerable<RankedBoard> boards)
     {
-        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error,n_unjudged\n");
+        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error,n_unjudged,lc_absence\n");
         foreach (var board in boards)
         {
             foreach (var row in board.Rows)
@@ -96,6 +102,7 @@ public static class LeaderboardFormats
                     .Append(gold ? $" {Fixed(a.GoldWinRate)} | {Fixed(a.GoldStandardError)} |" : "")
                     .Append($" {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} |\n");
             }
+            foreach (var note in LcNotes(board.Rows.Select(row => (row.Name, row.Aggregate)))) md.Append('\n').Append(MarkdownText(note)).Append('\n');
             md.Append('\n');
         }
         return md.ToString();

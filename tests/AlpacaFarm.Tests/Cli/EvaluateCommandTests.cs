@@ -78,7 +78,7 @@ public sealed class EvaluateCommandTests : IDisposable
         var json = await CliRunner.RunAsync("leaderboard", "--home", _home, "--format", "json");
 
         var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(",win_rate,standard_error,n_wins,n_wins_base,n_draws,n_total,discrete_win_rate,mode,avg_length,length_controlled_winrate,lc_standard_error,board,gold_win_rate,gold_standard_error,n_unjudged", lines[0]);
+        Assert.Equal(",win_rate,standard_error,n_wins,n_wins_base,n_draws,n_total,discrete_win_rate,mode,avg_length,length_controlled_winrate,lc_standard_error,board,gold_win_rate,gold_standard_error,n_unjudged,lc_absence", lines[0]);
         Assert.Equal(["gpt4", "alpaca-7b", "alpaca-7b"], lines.Skip(1).Select(line => line.Split(',')[0]));
         var boards = JsonDocument.Parse(json.Out).RootElement.EnumerateArray().ToList();
         Assert.Equal(2, boards.Count);

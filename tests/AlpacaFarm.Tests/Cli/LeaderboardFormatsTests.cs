@@ -78,4 +78,23 @@ public sealed class LeaderboardFormatsTests
         Assert.Contains("| – | partial (incomplete: 7 unjudged) |", md);
         Assert.Equal("7", csv[1].Split(',')[Array.IndexOf(csv[0].Split(','), "n_unjudged")]);
     }
+
+    [Fact]
+    public void A_row_without_an_lc_win_rate_carries_its_reason_in_csv_json_and_a_note()
+    {
+        var reason = "the length-controlled GLM needs at least 10 judged pairs (got 4)";
+        var absent = Stored("few") with { Aggregate = Stored("few").Aggregate with { LengthControlledWinRate = null, LcAbsence = reason } };
+        var boards = new[] { Board(absent, Stored("many")) };
+
+        var csv = LeaderboardFormats.Csv(boards).Split('\n');
+        var row = LeaderboardFormats.Row("few", Samples.BoardA.Id, absent.Aggregate);
+
+        Assert.EndsWith(",lc_absence", csv[0]);
+        Assert.EndsWith($",0,{LeaderboardFormats.CsvCell(reason)}", csv[1]);
+        Assert.EndsWith(",0,", csv[2]);
+        Assert.Null(row["length_controlled_winrate"]);
+        Assert.Equal(reason, row["lc_absence"]);
+        Assert.Equal([$"No LC win rate for few: {reason}."], LeaderboardFormats.LcNotes([("few", absent.Aggregate), ("many", Stored("many").Aggregate)]));
+        Assert.Contains($"No LC win rate for few: {reason}.", LeaderboardFormats.Markdown(boards));
+    }
 }

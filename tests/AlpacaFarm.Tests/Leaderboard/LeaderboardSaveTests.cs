@@ -13,6 +13,7 @@ public sealed class LeaderboardSaveTests : IDisposable
     public void Save_round_trips_every_field()
     {
         var record = Samples.Evaluation(Samples.BoardA, "sft-7b", rows: 805, lengthControlled: null);
+        record = record with { Aggregate = record.Aggregate with { LcAbsence = "the length-controlled GLM's fit did not converge" } };
         using var store = LeaderboardStore.Open(_db.Path);
 
         Assert.Equal(SaveOutcome.Inserted, store.Save(record, replace: false));
@@ -27,6 +28,7 @@ public sealed class LeaderboardSaveTests : IDisposable
         Assert.Equal(record.Aggregate, stored.Aggregate); // record equality: NaN equals NaN, null equals null
         Assert.True(double.IsNaN(stored.Aggregate.StandardError));
         Assert.Null(stored.Aggregate.LengthControlledWinRate);
+        Assert.Equal("the length-controlled GLM's fit did not converge", stored.Aggregate.LcAbsence);
         Assert.Equal(record.FinishedAt, stored.EvaluatedAt);
         Assert.Equal(TimeSpan.Zero, stored.EvaluatedAt.Offset);
         Assert.Equal(record.Outputs, store.Outputs(stored.Id));
