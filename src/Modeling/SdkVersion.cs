@@ -15,7 +15,7 @@ namespace AlpacaFarm.Modeling;
 /// TrainingOptions.AdamEpsilon.
 /// 2.2.0: the reward model's per-token readout (RewardModel.ScoreTokens) and per-token credit (RewardShaping.CreditTokens).
 /// 2.3.0: one builder per artifact (ArtifactCache.GetOrCreate waits for another builder, with a callback and a token;
-/// ExclusiveFileLock).
+/// ExclusiveFileLock); ProcessorInfo.
 /// </remarks>
 public static class SdkVersion
 {

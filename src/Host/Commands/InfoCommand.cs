@@ -13,7 +13,8 @@ public static class InfoCommand
     public static Command Create(CliContext cli)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-        var command = new Command("info", "Show versions (project, .NET, TorchSharp, libtorch), threads, device, the native patch status and the home directory.")
+        var command = new Command("info", "Show versions (project, .NET, TorchSharp, libtorch), the processor and the kernels libtorch may use on it (float " +
+            "results differ in their last bits between processors), threads, device, the native patch status and the home directory.")
         {
             json,
         };
@@ -35,6 +36,7 @@ public static class InfoCommand
         Row("alpacafarm", info.ProjectVersion);
         Row(".NET", info.DotnetVersion);
         Row("OS", $"{info.OperatingSystem} ({info.ProcessArchitecture}, {info.LogicalProcessors} logical processors)");
+        Row("processor", info.Processor.ToString());
         Row("TorchSharp", info.Torch.TorchSharpVersion);
         Row("libtorch", info.Torch.LibTorchVersion);
         Row("threads", $"{info.Torch.Threads} intra-op, {info.Torch.InteropThreads} inter-op");

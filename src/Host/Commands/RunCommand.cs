@@ -47,7 +47,8 @@ public static class RunCommand
             "Run method plugins on the farm: trains (or finds cached) the SFT policy, the shared preference pairs and the proxy reward model, scores the " +
             "SFT baseline (sft-RECIPE-sSEED), then runs each method with the training pool behind a label budget and scores the policy it returns " +
             "(temperature 0.7, top-p 0.9) on the evaluation split. Rows are named METHOD-RECIPE-sSEED, plus -hHASH of non-default hyperparameters; " +
-            "a run already stored is not run again. Every run is recorded (alpacafarm runs); exits non-zero when any method fails.")
+            "a run already stored is not run again, and a run another process is running is waited for. Every run is recorded (alpacafarm runs); " +
+            "exits 1 when any method fails, 2 when the command line is refused, 130 after Ctrl+C (which stops the current step and keeps nothing half-made).")
         {
             methods, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, replace, json,
         };

@@ -15,8 +15,9 @@ public static class RunsCommand
     public static Command Create(CliContext cli)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-        var command = new Command("runs", "List the recorded method runs, newest first: status (running, succeeded, failed, cancelled, timed-out), reason, " +
-            "labels used, times, the row a succeeded run stored and its work directory (runs/KEY under the home, with log.txt). Reads only.") { json };
+        var command = new Command("runs", "List the recorded method runs, newest first: status (running, succeeded, failed, cancelled, timed-out, or " +
+            "interrupted: its process died without recording an outcome), reason, labels used, times, the row a succeeded run stored and its work " +
+            "directory (runs/KEY under the home, with log.txt). Reads only.") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = cli.BuildServices(parse);

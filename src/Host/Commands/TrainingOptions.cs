@@ -17,7 +17,7 @@ public sealed class FarmTrainingOptions
 
     public Option<int> Threads { get; } = new("--threads")
     {
-        Description = "Intra-op threads for TorchSharp (recorded, since results may differ across thread counts).",
+        Description = "Intra-op threads for TorchSharp. Float results differ across thread counts, so the count is part of every artifact and run key.",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 

@@ -280,12 +280,13 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
             method.Plugin.BuiltIn ? Aggregates.Verified : Aggregates.Community, method.Id, method.Descriptor.Version, run);
     }
 
-    /// <summary>What the same seed needs to reproduce the same row: the machine's thread count, device and libtorch.</summary>
+    /// <summary>What the same seed needs to reproduce the same row bit for bit: the thread count, device, libtorch and processor.</summary>
     private static Dictionary<string, string> RuntimeFacts(MethodRunRequest request) => new()
     {
         ["device"] = request.Compute.Device,
         ["threads"] = request.Compute.Threads.ToString(CultureInfo.InvariantCulture),
         ["libtorch"] = TorchSharp.torch.__version__,
+        ["processor"] = ProcessorInfo.Describe().ToString(),
     };
 
     private static string Describe(SubmissionProvenance stored) =>

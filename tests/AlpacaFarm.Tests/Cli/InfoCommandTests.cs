@@ -42,4 +42,23 @@ public sealed class InfoCommandTests
         Assert.Contains("0.107.0", result.Out);
         Assert.Contains("native patch", result.Out);
     }
+
+    [Fact]
+    public async Task Info_names_the_processor_and_the_kernels_libtorch_may_use_on_it()
+    {
+        var result = await CliRunner.RunAsync("info", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var processor = JsonDocument.Parse(result.Out).RootElement.GetProperty("processor");
+        // Read here independently: the first "model name" and "flags" lines of /proc/cpuinfo.
+        var lines = File.ReadAllLines("/proc/cpuinfo");
+        var model = lines.First(line => line.StartsWith("model name", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        var flags = lines.First(line => line.StartsWith("flags", StringComparison.Ordinal)).Split(':', 2)[1].Split(' ');
+        var expected = flags.Contains("avx512f") && flags.Contains("avx512bw") && flags.Contains("avx512vl") && flags.Contains("avx512dq") ? "avx512"
+            : flags.Contains("avx2") && flags.Contains("fma") ? "avx2" : "default";
+        Assert.Equal(model, processor.GetProperty("model").GetString());
+        Assert.Equal(expected, processor.GetProperty("vector_instructions").GetString());
+        Assert.Equal(ProcessorInfo.KernelVariables.Count(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))),
+            processor.GetProperty("kernel_overrides").EnumerateObject().Count());
+    }
 }

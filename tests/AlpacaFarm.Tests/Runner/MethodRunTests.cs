@@ -38,8 +38,9 @@ public sealed class MethodRunTests(TinyFarmHome home) : IClassFixture<TinyFarmHo
         var sft = store.FindSubmission(run.BoardId!, "sft-tiny-s0")!;
         Assert.Equal(sft.Provenance.FileSha256, p.Run!["sft_sha256"]);
         Assert.Equal(run.RunKey, p.Run["run_key"]);
-        foreach (var key in new[] { "preference_data_sha256", "reward_model_sha256", "labels_used", "method_seconds", "threads", "libtorch", "recipe" })
+        foreach (var key in new[] { "preference_data_sha256", "reward_model_sha256", "labels_used", "method_seconds", "threads", "libtorch", "recipe", "processor" })
             Assert.True(p.Run.ContainsKey(key), key);
+        Assert.Equal(AlpacaFarm.Modeling.Runtime.ProcessorInfo.Describe().ToString(), p.Run["processor"]);
         Assert.Equal(("tiny", "1", "0"), (p.Run["recipe"], p.Run["threads"], p.Run["labels_used"]));
         Assert.Equal("verified", sft.Provenance.Mode);
         // The echo policy answers with the instruction itself: every stored output is its instruction with the prefix.

@@ -119,4 +119,18 @@ public sealed class RunProcessTests : IDisposable
         Assert.Equal(MethodRunStatus.InterruptedReason, runs[1].Reason);
         Assert.Equal(runs[0].RunKey, runs[1].RunKey);
     }
+
+    [Fact]
+    public async Task A_method_that_ignores_its_time_limit_is_left_behind_and_the_process_still_exits_with_its_output_whole()
+    {
+        using var child = ChildCli.Start(_home.RunArguments("--methods", "test-hang", "--plugins", TinyFarmHome.Misbehaving, "--trust", "--time-limit", "1s"));
+        var result = await child.ExitAsync();
+
+        // The hanging task is still running when the command ends: the process ends at once (_exit), after flushing.
+        Assert.Equal(CliApp.Failure, result.ExitCode);
+        Assert.Equal("error: method 'test-hang' ran past the time limit of 1 s and had not stopped 10 s later, so no further method was started",
+            result.Error.Split('\n')[^1]);
+        Assert.Matches(@"test-hang-tiny-s0\s+│ timed-out ", result.Out);
+        Assert.EndsWith("╯\n", result.Out);
+    }
 }
