@@ -1,5 +1,5 @@
 using AlpacaFarm.Abstractions.Methods;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 using Mediator;
 
 namespace AlpacaFarm.Application.Methods;

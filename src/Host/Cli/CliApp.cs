@@ -3,7 +3,7 @@ using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using AlpacaFarm.Evaluation.Outputs;
 using AlpacaFarm.Host.Commands;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 using AlpacaFarm.Runner.Methods;
 
 namespace AlpacaFarm.Host.Cli;

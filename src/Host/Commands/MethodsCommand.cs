@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AlpacaFarm.Application.Methods;
 using AlpacaFarm.Host.Cli;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

@@ -9,7 +9,7 @@ using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Runtime;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 using AlpacaFarm.Runner.Annotators;
 using AlpacaFarm.Runner.Configuration;
 using AlpacaFarm.Runner.Evaluation;

@@ -16,8 +16,9 @@ public sealed class InfoCommandTests
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);
         var torch = json.RootElement.GetProperty("torch");
-        Assert.Equal("0.107.0", torch.GetProperty("torch_sharp_version").GetString());
-        Assert.StartsWith("2.10", torch.GetProperty("lib_torch_version").GetString());
+        // Independent sources: the version the build pinned, and the libtorch package the test host was restored with.
+        Assert.Equal(PinnedTorchSharp(), torch.GetProperty("torch_sharp_version").GetString());
+        Assert.StartsWith(RestoredLibTorch(), torch.GetProperty("lib_torch_version").GetString());
         Assert.True(torch.GetProperty("threads").GetInt32() >= 1);
         Assert.Equal(home, json.RootElement.GetProperty("home").GetString());
         Assert.Equal("--home", json.RootElement.GetProperty("home_source").GetString());
@@ -39,7 +40,7 @@ public sealed class InfoCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("TorchSharp", result.Out);
-        Assert.Contains("0.107.0", result.Out);
+        Assert.Contains(PinnedTorchSharp(), result.Out);
         Assert.Contains("native patch", result.Out);
     }
 
@@ -60,5 +61,25 @@ public sealed class InfoCommandTests
         Assert.Equal(expected, processor.GetProperty("vector_instructions").GetString());
         Assert.Equal(ProcessorInfo.KernelVariables.Count(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))),
             processor.GetProperty("kernel_overrides").EnumerateObject().Count());
+    }
+
+    /// <summary>TorchSharp's version as Directory.Packages.props pins it.</summary>
+    private static string PinnedTorchSharp()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(folder.FullName, "Directory.Packages.props"))) folder = folder.Parent!;
+        var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(folder.FullName, "Directory.Packages.props")),
+            "<PackageVersion Include=\"TorchSharp\" Version=\"([^\"]+)\"");
+        Assert.True(match.Success);
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>The libtorch version of the native package this test host was built with (its deps.json).</summary>
+    private static string RestoredLibTorch()
+    {
+        var deps = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "AlpacaFarm.Tests.deps.json"));
+        var match = System.Text.RegularExpressions.Regex.Match(deps, "\"libtorch-cpu-linux-x64/([0-9.]+)\"");
+        Assert.True(match.Success);
+        return match.Groups[1].Value;
     }
 }

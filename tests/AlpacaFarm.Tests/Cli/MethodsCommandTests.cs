@@ -1,6 +1,6 @@
 using AlpacaFarm.Host.Cli;
 using System.Text.Json;
-using AlpacaFarm.Tests.Plugins;
+using AlpacaFarm.Tests.Catalog;
 
 namespace AlpacaFarm.Tests.Cli;
 

@@ -33,7 +33,7 @@ public sealed class ContractSerialisationTests
     [Fact]
     public void Descriptors_of_the_built_in_methods_round_trip()
     {
-        var catalog = AlpacaFarm.Plugins.PluginCatalog.Load([]);
+        var catalog = AlpacaFarm.Catalog.PluginCatalog.Load([]);
 
         // Every built-in plugin loaded, with its methods: an empty catalog would make the loop below vacuous.
         Assert.Equal(["best-of-n", "dpo", "expert-iteration", "feedme", "ppo", "quark"], catalog.Plugins.Select(plugin => plugin.Manifest?.Id).Order());

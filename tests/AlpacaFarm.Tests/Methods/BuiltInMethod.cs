@@ -2,7 +2,7 @@ using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Compute;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Modeling.Policies;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 using AlpacaFarm.Tests.Modeling;
 
 namespace AlpacaFarm.Tests.Methods;

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Tests.Cli;
 using AlpacaFarm.Tests.Runner;
 
 namespace AlpacaFarm.Tests.Methods;
@@ -30,23 +30,17 @@ public sealed class PpoResumeTests : IDisposable
     [Fact]
     public async Task A_run_killed_after_a_checkpoint_resumes_and_ends_with_the_uninterrupted_weights()
     {
-        using var child = Process.Start(Start(_killed.Path))!;
-        var drained = Task.WhenAll(child.StandardOutput.ReadToEndAsync(), child.StandardError.ReadToEndAsync());
-        var exited = child.WaitForExitAsync();
-        // The barrier: the first complete resume state (written whole, then renamed into place) after step 2.
-        string? state = null;
-        var guard = Stopwatch.StartNew();
-        while (state is null && !exited.IsCompleted && guard.Elapsed < TimeSpan.FromMinutes(5))
+        using (var child = ChildCli.Start(_killed.RunArguments(Ppo)))
         {
-            state = Directory.EnumerateDirectories(Path.Combine(_killed.Path, "runs"))
-                .Select(run => Path.Combine(run, "resume", "state.json")).FirstOrDefault(File.Exists);
-            if (state is null) await Task.Delay(5);
+            // The barrier: the display's line for step 4 or later. PPO reports a step and then, every second step, writes its
+            // resume state, so the state of step 2 is written by the report of step 4.
+            await child.WaitForErrorLine(line => StepOfLine(line) >= 4);
+            child.Signal(ChildCli.SigKill); // no handler runs, nothing is flushed or cleaned up
+            await child.ExitAsync();
         }
-        Assert.False(exited.IsCompleted, "the first run ended before its first resume state could be seen");
-        Assert.NotNull(state);
-        child.Kill(); // SIGKILL: no handler runs, nothing is flushed or cleaned up
-        await exited;
-        await drained;
+        // The kill may land while a newer state replaces the last one: one of resume/ and resume-next/ then holds it whole.
+        var state = Directory.EnumerateDirectories(Path.Combine(_killed.Path, "runs"))
+            .SelectMany(run => new[] { "resume", "resume-next" }.Select(folder => Path.Combine(run, folder, "state.json"))).First(File.Exists);
         var work = Path.GetDirectoryName(Path.GetDirectoryName(state))!;
         Assert.False(File.Exists(Path.Combine(work, "policy", "weights.bin")), "the first run finished training before the kill");
 
@@ -69,14 +63,11 @@ public sealed class PpoResumeTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 29).Select(i => 2 * i), store.MethodRunArtifacts(runs[0].Id).Select(a => a.Step).Order());
     }
 
-    // The same run in a real process: the same arguments as TinyFarmHome.Run.
-    private static ProcessStartInfo Start(string home)
+    // The step of a PPO progress line ("ppo: ppo · reward … : STEP/60"), or -1.
+    private static int StepOfLine(string line)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "alpacafarm.dll"), "run", "--home", home, "--recipe", "tiny", "--threads", "1",
-            "--eval-split", "validation", .. Ppo])
-            start.ArgumentList.Add(argument);
-        return start;
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^ppo: ppo .*: ([0-9]+)/60$");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 
     // A steps.csv row without its timings (the last three columns), which differ between runs.

@@ -5,7 +5,7 @@ using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Runner.Farm;
 using AlpacaFarm.Simulation;
 using AlpacaFarm.Tests.Cli;
-using AlpacaFarm.Tests.Plugins;
+using AlpacaFarm.Tests.Catalog;
 
 namespace AlpacaFarm.Tests.Runner;
 

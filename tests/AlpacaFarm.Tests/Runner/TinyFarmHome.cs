@@ -1,6 +1,6 @@
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Tests.Cli;
-using AlpacaFarm.Tests.Plugins;
+using AlpacaFarm.Tests.Catalog;
 
 namespace AlpacaFarm.Tests.Runner;
 

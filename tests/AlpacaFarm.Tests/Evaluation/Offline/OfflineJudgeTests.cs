@@ -92,6 +92,14 @@ public sealed class OfflineJudgeTests
         var again = await Verdicts(OfflinePool.Create(), pairs, seed: 1);
         var otherSeed = await Verdicts(OfflinePool.Create(), pairs, seed: 2);
 
+        // The oracle, by hand: the answer beats the refusal and the repeated answer, the complete answer the truncated one,
+        // the code block the prose, the Spanish answer the English one (the sixth pair is a matter of taste). A constant
+        // judge, however deterministic, fails here.
+        double?[] expected = [1, 1, 2, 2, 2];
+        var members = OfflinePool.Create().Members.Count;
+        Assert.Equal(members * pairs.Count, first.Count);
+        for (var member = 0; member < members; member++)
+            Assert.Equal(expected, first.Skip(member * pairs.Count).Take(expected.Length));
         Assert.Equal(first, again);
         Assert.Equal(first, otherSeed); // deterministic judges ignore the seed
         Assert.All(OfflinePool.Create().Members, member => Assert.False(member.IsRandom));

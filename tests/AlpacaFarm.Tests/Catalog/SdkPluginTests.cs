@@ -13,12 +13,12 @@ using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 using AlpacaFarm.Tests.Methods;
 using AlpacaFarm.Tests.Modeling;
 using TorchSharp;
 
-namespace AlpacaFarm.Tests.Plugins;
+namespace AlpacaFarm.Tests.Catalog;
 
 /// <summary>
 /// A plugin written against the modeling SDK (tests/TestPlugins/Sdk), loaded through the catalog and run by hand: it

@@ -5,7 +5,7 @@ using AlpacaFarm.Modeling;
 using AlpacaFarm.Modeling.Runtime;
 using McMaster.NETCore.Plugins;
 
-namespace AlpacaFarm.Plugins;
+namespace AlpacaFarm.Catalog;
 
 /// <summary>
 /// The plugins the host can use: the built-in folder and every --plugins folder, each plugin loaded once with

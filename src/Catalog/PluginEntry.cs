@@ -1,6 +1,6 @@
 using AlpacaFarm.Abstractions.Methods;
 
-namespace AlpacaFarm.Plugins;
+namespace AlpacaFarm.Catalog;
 
 /// <summary>One plugin folder as the catalog found it.</summary>
 /// <param name="Folder">Absolute path of the plugin folder.</param>

@@ -1,4 +1,4 @@
-namespace AlpacaFarm.Plugins;
+namespace AlpacaFarm.Catalog;
 
 /// <summary>What the catalog made of a plugin or method.</summary>
 public enum PluginStatus

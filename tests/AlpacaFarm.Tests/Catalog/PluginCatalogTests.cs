@@ -1,7 +1,7 @@
 using AlpacaFarm.Abstractions.Methods;
-using AlpacaFarm.Plugins;
+using AlpacaFarm.Catalog;
 
-namespace AlpacaFarm.Tests.Plugins;
+namespace AlpacaFarm.Tests.Catalog;
 
 public sealed class PluginCatalogTests : IDisposable
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace AlpacaFarm.Plugins;
+namespace AlpacaFarm.Catalog;
 
 /// <summary>A plugin folder's plugin.json.</summary>
 /// <param name="ContractVersion">The contract (AlpacaFarm.Abstractions) version the plugin was built against.</param>

@@ -1,4 +1,4 @@
-namespace AlpacaFarm.Tests.Plugins;
+namespace AlpacaFarm.Tests.Catalog;
 
 /// <summary>The test plugins the build copied next to the tests, and throw-away copies of them.</summary>
 public sealed class TestPluginFolders : IDisposable

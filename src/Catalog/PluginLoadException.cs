@@ -1,4 +1,4 @@
-namespace AlpacaFarm.Plugins;
+namespace AlpacaFarm.Catalog;
 
 /// <summary>Why a plugin or method cannot be used, in one line.</summary>
 public sealed class PluginLoadException(string message, PluginStatus status = PluginStatus.Malfunctioned) : Exception(message)
