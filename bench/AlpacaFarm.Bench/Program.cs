@@ -9,7 +9,7 @@ using AlpacaFarm.Judges.Configuration;
 using AlpacaFarm.Judges;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Runner.Evaluation;
-using AlpacaFarm.Testing;
+using AlpacaFarm.Bench;
 
 // Offline evaluator throughput: scoring 805 outputs and writing them to SQLite, as rows/s (median of runs).
 // Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench -- [shared/data folder] [runs]
@@ -43,7 +43,7 @@ try
         store.Save(Record(), replace: false);
     })));
     // One server throughout: its URL is part of the judge's configuration hash, hence of the cache key.
-    await using (var server = new LoopbackChatServer(latency: TimeSpan.FromMilliseconds(50)))
+    await using (var server = await ConstantJudgeServer.StartAsync(TimeSpan.FromMilliseconds(50)))
     using (var judged = FreshStore())
     {
         results.Add(("LLM judge (loopback, 50 ms latency, batch 1, 4 in flight), cold", 805, Once(() => JudgeRun(server, judged))));
@@ -73,7 +73,7 @@ double Once(Action action)
     return clock.Elapsed.TotalSeconds;
 }
 
-void JudgeRun(LoopbackChatServer server, LeaderboardStore store)
+void JudgeRun(ConstantJudgeServer server, LeaderboardStore store)
 {
     var judge = new JudgeConfig("bench", new EndpointConfig("openai-compatible", server.OpenAiBaseUrl, null), "loopback", 1.0, 20, 1,
         "pairwise", null, "regex", 2, 1, 2, TimeoutSeconds: 10, MaxConcurrency: 4);

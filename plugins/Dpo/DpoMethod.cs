@@ -63,7 +63,7 @@ public sealed class DpoMethod : IMethod
         var heldOut = PreferencePairs.Examples(heldOutRows);
         if (train.Count == 0) throw new InvalidOperationException("the shared preference data has no pair with a preference: DPO has nothing to learn from");
 
-        var device = TorchDevice.Apply(spec.Compute);
+        var device = TorchDevice.Of(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
         var trainPairs = FittedPairs.Of(tokenizer, train, model.Config.MaxSequenceLength);

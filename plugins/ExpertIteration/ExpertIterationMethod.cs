@@ -63,7 +63,7 @@ public sealed class ExpertIterationMethod : IMethod
 
         // 2. Supervised fine-tuning of the SFT policy on the selected outputs, with SFT's loss and loop.
         clock.Restart();
-        var device = TorchDevice.Apply(spec.Compute);
+        var device = TorchDevice.Of(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
         var result = new SftTrainer(model, tokenizer, TrainingOptions.FineTune(hyperparameters, spec.Seed)).Train(

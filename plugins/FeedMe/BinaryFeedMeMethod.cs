@@ -38,7 +38,7 @@ public sealed class BinaryFeedMeMethod : IMethod
         var chosen = PreferencePairs.Examples(rows).Select(pair => new SftExample(pair.Instruction, pair.Chosen)).ToList();
         if (chosen.Count == 0) throw new InvalidOperationException("the shared preference data has no pair with a preference: Binary FeedME has nothing to imitate");
 
-        var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, TorchDevice.Apply(spec.Compute));
+        var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, TorchDevice.Of(spec.Compute));
         using var model = policy;
         return Task.FromResult(PairFineTune.Run(context, model, tokenizer, chosen,
             $"the chosen outputs of {chosen.Count} pairs ({rows.Count - chosen.Count} draws dropped)", CodeVersion,

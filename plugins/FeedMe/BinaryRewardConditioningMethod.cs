@@ -51,7 +51,7 @@ public sealed class BinaryRewardConditioningMethod : IMethod
             new SftExample(pair.Instruction, pair.Rejected, Bad),
         })];
 
-        var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, TorchDevice.Apply(spec.Compute));
+        var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, TorchDevice.Of(spec.Compute));
         var tokenizer = words.WithControlTokens(Good, Bad);
         using var model = ControlTokenGrowth.Grow(sft, tokenizer.ControlTokens.Count - words.ControlTokens.Count,
             TorchSeeding.Generator("reward-conditioning-tokens", "good,bad", spec.Seed));

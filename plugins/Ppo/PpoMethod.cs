@@ -75,7 +75,7 @@ public sealed class PpoMethod : IMethod
             throw new ArgumentException("likelihood_log_ratio needs likelihood_credit=last: the log-ratio is read per response");
         if (spec.Splits.Unlabeled.Count == 0) throw new InvalidOperationException("the unlabeled split is empty: PPO has nothing to roll out on");
 
-        var device = TorchDevice.Apply(spec.Compute);
+        var device = TorchDevice.Of(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var trained = policy;
         var (frozen, _) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
@@ -109,6 +109,6 @@ public sealed class PpoMethod : IMethod
             foreach (var (name, parameter) in value.named_parameters())
                 if (name.StartsWith("value_head", StringComparison.Ordinal)) parameter.zero_();
         }
-        return value.to(device);
+        return TorchDevice.Place(value, device);
     }
 }

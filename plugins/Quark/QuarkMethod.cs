@@ -54,7 +54,7 @@ public sealed class QuarkMethod : IMethod
             throw new ArgumentException($"num_reward_tokens ({settings.Bins}) must not exceed rollout_batch_size ({settings.RolloutBatchSize})");
         if (spec.Splits.Unlabeled.Count == 0) throw new InvalidOperationException("the unlabeled split is empty: Quark has nothing to roll out on");
 
-        var device = TorchDevice.Apply(spec.Compute);
+        var device = TorchDevice.Of(spec.Compute);
         var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         WordTokenizer tokenizer = words;
         var policy = sft;

@@ -8,11 +8,12 @@ namespace AlpacaFarm.Abstractions;
 /// 2.0.0: typed hyperparameter tables, disposable policies, artifacts reported along the way.
 /// 2.1.0: a per-method cache folder in the run spec; demonstrations as an artifact kind.
 /// 2.2.0: ComputeResources.ResultKey, what float results depend on (device and threads), for keys of cached results.
+/// 3.0.0: ComputeResources checks itself where it is made (constructor and <c>with</c>); its Problem() is gone.
 /// </remarks>
 public static class ContractVersion
 {
-    public const int Major = 2;
-    public const int Minor = 2;
+    public const int Major = 3;
+    public const int Minor = 0;
     public const int Patch = 0;
 
     public static string Current => $"{Major}.{Minor}.{Patch}";

@@ -16,14 +16,17 @@ namespace AlpacaFarm.Modeling;
 /// 2.2.0: the reward model's per-token readout (RewardModel.ScoreTokens) and per-token credit (RewardShaping.CreditTokens).
 /// 2.3.0: one builder per artifact (ArtifactCache.GetOrCreate waits for another builder, with a callback and a token;
 /// ExclusiveFileLock); ProcessorInfo.
+/// 3.0.0: one compute path: the host sets libtorch's threads once per run (TorchDevice.Configure); models go to their device
+/// with TorchDevice.Of and TorchDevice.Place (TorchDevice.Apply is gone); the native patch's ELF reader and its status left
+/// the SDK for the host.
 /// </remarks>
 public static class SdkVersion
 {
     /// <summary>Bumped when the public surface changes incompatibly: plugins built for another major are refused.</summary>
-    public const int Major = 2;
+    public const int Major = 3;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 3;
+    public const int Minor = 0;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

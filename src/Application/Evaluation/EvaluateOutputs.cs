@@ -20,7 +20,7 @@ public sealed record EvaluateOutputs(
     bool Replace,
     Action<int, int>? Progress = null) : ICommand<EvaluationReport>;
 
-public sealed class EvaluateOutputsHandler(SubmissionScorer scorer) : ICommandHandler<EvaluateOutputs, EvaluationReport>
+public sealed class EvaluateOutputsHandler(Lazy<SubmissionScorer> scorer) : ICommandHandler<EvaluateOutputs, EvaluationReport>
 {
     public async ValueTask<EvaluationReport> Handle(EvaluateOutputs command, CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ public sealed class EvaluateOutputsHandler(SubmissionScorer scorer) : ICommandHa
         var outputs = ModelOutputsReader.ReadFor(command.OutputsPath, set);
         var provenance = new SubmissionProvenance("outputs", null, null, null, ContentHash.File(command.OutputsPath),
             new Dictionary<string, string>(), new Dictionary<string, string>(), command.Seed, null, Aggregates.Community);
-        return await scorer.ScoreAsync(set, outputs, command.Annotators, command.Name, command.Seed, command.Replace, provenance,
+        return await scorer.Value.ScoreAsync(set, outputs, command.Annotators, command.Name, command.Seed, command.Replace, provenance,
             command.Progress, cancellationToken);
     }
 }

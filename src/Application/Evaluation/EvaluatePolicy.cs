@@ -1,4 +1,6 @@
 using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Compute;
+using AlpacaFarm.Application.Pipeline;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Checkpoints;
@@ -23,36 +25,49 @@ public sealed record EvaluatePolicy(
     string? Annotators,
     string? Name,
     bool Replace,
-    int Threads,
-    string Device = "cpu",
-    IProgress<TrainingStage>? Progress = null) : ICommand<PolicyEvaluationResult>;
+    ComputeResources Compute,
+    IProgress<TrainingStage>? Progress = null) : ICommand<PolicyEvaluationResult>, IValidated, IUsesCompute
+{
+    /// <summary>"sft": the home's own SFT policy, trained if it is not cached yet.</summary>
+    public bool BuiltIn => Policy == "sft";
 
-public sealed class EvaluatePolicyHandler(FarmModels models, PolicyEvaluation evaluation)
+    /// <summary>The policy folder's handle (null for "sft"); a folder that is no checkpoint is refused.</summary>
+    public ArtifactHandle? Folder() => BuiltIn ? null : OpenHandle(Policy);
+
+    /// <summary>The row's name: --name, else sft-RECIPE-sSEED or the folder's name.</summary>
+    public string RowName() => SubmissionScorer.ChooseName(Name,
+        [BuiltIn ? RunKey.RowName("sft", FarmRecipe.Get(Recipe).Name, Seed, new Dictionary<string, string>()) : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Policy)))]);
+
+    /// <summary>Before training or generating: the recipe, the folder, then the name.</summary>
+    public void Validate()
+    {
+        FarmRecipe.Get(Recipe);
+        Folder();
+        RowName();
+    }
+
+    private static ArtifactHandle OpenHandle(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new ArgumentException($"--policy {folder}: neither 'sft' nor a policy checkpoint folder");
+        var manifest = Checkpoint.ReadManifest(folder);
+        return ArtifactHandle.ForFolder(ArtifactKind.Policy, folder, manifest.CodeVersion);
+    }
+}
+
+public sealed class EvaluatePolicyHandler(Lazy<FarmModels> models, Lazy<PolicyEvaluation> evaluation)
     : ICommandHandler<EvaluatePolicy, PolicyEvaluationResult>
 {
     public async ValueTask<PolicyEvaluationResult> Handle(EvaluatePolicy command, CancellationToken cancellationToken)
     {
         var recipe = FarmRecipe.Get(command.Recipe);
-        var compute = Compute.For(command.Device, command.Threads);
-        var builtIn = command.Policy == "sft";
-        // Everything is checked before training or generating: a folder first, then the name.
-        var folder = builtIn ? null : OpenHandle(command.Policy);
-        var name = SubmissionScorer.ChooseName(command.Name,
-            [builtIn ? RunKey.RowName("sft", recipe.Name, command.Seed, new Dictionary<string, string>()) : Path.GetFileName(Path.TrimEndingDirectorySeparator(folder!.Path))]);
-        var handle = folder ?? models.Sft(recipe, command.Seed, compute, command.Progress, cancellationToken).Handle;
+        var name = command.RowName();
+        var handle = command.Folder() ?? models.Value.Sft(recipe, command.Seed, command.Compute, command.Progress, cancellationToken).Handle;
         // Verified only when the platform made the weights: its own SFT, or a policy folder of this home's artifact cache.
-        var verified = builtIn || models.IsCachedArtifact(handle);
-        var provenance = PolicyEvaluation.CheckpointProvenance(builtIn ? "baseline" : "policy", handle, recipe.Name, command.Seed,
+        var verified = command.BuiltIn || models.Value.IsCachedArtifact(handle);
+        var provenance = PolicyEvaluation.CheckpointProvenance(command.BuiltIn ? "baseline" : "policy", handle, recipe.Name, command.Seed,
             verified ? Aggregates.Verified : Aggregates.Community);
-        using var policy = TorchPolicy.Open(handle, compute, name, recipe.GenerationBatch);
-        return await evaluation.ScoreAsync(policy, FarmEvalSet.Load(), name, DecodingOptions.Evaluation(command.Seed), recipe.GenerationBatch,
+        using var policy = TorchPolicy.Open(handle, command.Compute, name, recipe.GenerationBatch);
+        return await evaluation.Value.ScoreAsync(policy, FarmEvalSet.Load(), name, DecodingOptions.Evaluation(command.Seed), recipe.GenerationBatch,
             provenance, command.Annotators, command.Replace, command.Progress, cancellationToken);
-    }
-
-    private static ArtifactHandle OpenHandle(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--policy {folder}: neither 'sft' nor a policy checkpoint folder");
-        var manifest = Checkpoint.ReadManifest(folder);
-        return ArtifactHandle.ForFolder(ArtifactKind.Policy, folder, manifest.CodeVersion);
     }
 }

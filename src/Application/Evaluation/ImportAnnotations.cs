@@ -11,7 +11,7 @@ namespace AlpacaFarm.Application.Evaluation;
 /// <summary>Scores pairwise judgments from an AlpacaEval annotations.json without asking anyone, and stores the row.</summary>
 public sealed record ImportAnnotations(string AnnotationsPath, string? Name, bool Replace) : ICommand<EvaluationReport>;
 
-public sealed class ImportAnnotationsHandler(LeaderboardStore store) : ICommandHandler<ImportAnnotations, EvaluationReport>
+public sealed class ImportAnnotationsHandler(Lazy<LeaderboardStore> database) : ICommandHandler<ImportAnnotations, EvaluationReport>
 {
     public ValueTask<EvaluationReport> Handle(ImportAnnotations command, CancellationToken cancellationToken)
     {
@@ -28,6 +28,7 @@ public sealed class ImportAnnotationsHandler(LeaderboardStore store) : ICommandH
             Path.GetFileName(command.AnnotationsPath),
             rows[0].Generator1,
             string.Join("+", annotators));
+        var store = database.Value;
         var content = ContentHash.Sha256(JsonSerializer.Serialize(rows.Select(row => new { row.Instruction, row.Output2, row.Annotator, row.Preference })));
 
         if (store.FindSubmission(board.Id, name) is { } stored)

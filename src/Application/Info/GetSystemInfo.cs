@@ -18,6 +18,7 @@ public sealed record SystemInfo(
     int LogicalProcessors,
     ProcessorInfo Processor,
     TorchRuntimeInfo Torch,
+    NativePatchStatus NativePatch,
     string Device,
     string Home,
     string HomeSource);
@@ -38,6 +39,7 @@ public sealed class GetSystemInfoHandler(AlpacaFarmHome home) : IQueryHandler<Ge
             Environment.ProcessorCount,
             ProcessorInfo.Describe(),
             torch,
+            NativePatchStatus.Inspect(),
             torch.CudaAvailable ? "cuda:0" : "cpu",
             home.Path,
             home.Source));

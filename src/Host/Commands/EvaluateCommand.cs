@@ -48,13 +48,14 @@ public static class EvaluateCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var compute = parse.GetValue(policy) is null ? null : training.Compute(parse);
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             EvaluationReport report;
             if (parse.GetValue(policy) is { } policyName)
             {
                 var request = new EvaluatePolicy(policyName, parse.GetValue(training.Recipe)!, parse.GetValue(seed), parse.GetValue(annotators), parse.GetValue(name),
-                    parse.GetValue(replace), parse.GetValue(training.Threads), parse.GetValue(training.Device)!);
+                    parse.GetValue(replace), compute!);
                 var result = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(request with { Progress = progress }, cancellationToken).AsTask());
                 cli.Console.Error.WriteLine($"outputs written to {result.OutputsFile} (temperature {result.Decoding.Temperature}, top-p {result.Decoding.TopP}, seed {result.Decoding.Seed})");
                 report = result.Report;

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Compute;
 using System.CommandLine;
 using AlpacaFarm.Application.Training;
 using AlpacaFarm.Runner.Farm;
@@ -36,6 +37,12 @@ public sealed class FarmTrainingOptions
             if (result.GetValueOrDefault<int>() < 1) result.AddError($"--threads must be at least 1 (got {result.GetValueOrDefault<int>()}).");
         });
     }
+
+    /// <summary>
+    /// The one place --device and --threads become <see cref="ComputeResources"/>, checked (<see cref="Compute.For"/>) before
+    /// any service starts; every request carries the result.
+    /// </summary>
+    public ComputeResources Compute(ParseResult parse) => AlpacaFarm.Runner.Farm.Compute.For(parse.GetValue(Device)!, parse.GetValue(Threads));
 
     public void AddTo(Command command)
     {

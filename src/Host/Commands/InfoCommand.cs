@@ -41,9 +41,9 @@ public static class InfoCommand
         Row("libtorch", info.Torch.LibTorchVersion);
         Row("threads", $"{info.Torch.Threads} intra-op, {info.Torch.InteropThreads} inter-op");
         Row("device", info.Torch.CudaAvailable ? $"{info.Device} ({info.Torch.CudaDevices} CUDA devices)" : info.Device);
-        Row("native patch", info.Torch.NativePatch.Library is null
-            ? info.Torch.NativePatch.State
-            : $"{info.Torch.NativePatch.State} ({info.Torch.NativePatch.Library})");
+        Row("native patch", info.NativePatch.Library is null
+            ? info.NativePatch.State
+            : $"{info.NativePatch.State} ({info.NativePatch.Library})");
         Row("home", $"{info.Home} (from {info.HomeSource})");
         console.Write(table);
     }

@@ -75,13 +75,13 @@ public static class RunCommand
                 [.. parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
                 (parse.GetValue(set) ?? []).Select(item => Override(item)!.Value).GroupBy(o => o.Method)
                     .ToDictionary(group => group.Key, group => (IReadOnlyDictionary<string, string>)group.ToDictionary(o => o.Key, o => o.Value)),
-                parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, Compute.For(parse.GetValue(training.Device)!, parse.GetValue(training.Threads)),
+                parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, training.Compute(parse),
                 parse.GetValue(budget), parse.GetValue(limit) is { } text ? DurationText.Parse(text) : null, parse.GetValue(plugins) ?? [], parse.GetValue(trust),
                 parse.GetValue(split)!, parse.GetValue(replace));
-            var plan = MethodRunner.Plan(request); // every check before the services (and the database) come up
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
-            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(new RunMethods(plan, progress), cancellationToken).AsTask());
+            // The pipeline checks the request (MethodRunner.Plan) before anything opens the database or trains.
+            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(new RunMethods(request, progress), cancellationToken).AsTask());
             // Cancelled: the runs are recorded as cancelled and the method has stopped; the command ends with one line.
             cancellationToken.ThrowIfCancellationRequested();
             if (parse.GetValue(json)) cli.Console.WriteJson(new { board = report.Board.Id, rows = new[] { report.Sft }.Concat(report.Methods).Select(Json) });

@@ -20,10 +20,11 @@ public static class TrainCommands
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var compute = options.Compute(parse);
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             var result = await TrainingProgressView.RunAsync(cli.Console, progress =>
-                mediator.Send(new TrainSft(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), parse.GetValue(options.Threads), parse.GetValue(options.Device)!, progress), cancellationToken).AsTask());
+                mediator.Send(new TrainSft(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), compute, progress), cancellationToken).AsTask());
             Summary(cli.Console.Ansi, "SFT policy", result);
             return 0;
         });
@@ -40,10 +41,11 @@ public static class TrainCommands
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var compute = options.Compute(parse);
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             var report = await TrainingProgressView.RunAsync(cli.Console, progress =>
-                mediator.Send(new TrainRewardModel(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), parse.GetValue(options.Threads), parse.GetValue(options.Device)!, progress), cancellationToken).AsTask());
+                mediator.Send(new TrainRewardModel(parse.GetValue(options.Recipe)!, parse.GetValue(options.Seed), compute, progress), cancellationToken).AsTask());
             Summary(cli.Console.Ansi, "SFT policy", report.Sft);
             Summary(cli.Console.Ansi, "preference data", report.PreferenceData);
             Summary(cli.Console.Ansi, "reward model", report.RewardModel);

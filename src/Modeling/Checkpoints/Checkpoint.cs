@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Transformer;
 using TorchSharp;
 
@@ -115,7 +116,7 @@ public static class Checkpoint
             throw new InvalidDataException($"{folder}: weights made by {manifest.CodeVersion} do not fit this build's {manifest.Kind} ({error.Message}); train it anew", error);
         }
         model.eval();
-        return device is null || device.type == DeviceType.CPU ? model : model.to(device);
+        return TorchDevice.Place(model, device ?? torch.CPU);
     }
 
     private static readonly JsonSerializerOptions Json = new()

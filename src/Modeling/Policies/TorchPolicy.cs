@@ -23,28 +23,27 @@ public sealed class TorchPolicy : IPolicy, IDisposable
 {
     private readonly CausalTransformer _model;
     private readonly ITokenizer _tokenizer;
-    private readonly ComputeResources _compute;
     private readonly int _batchSize;
 
-    private TorchPolicy(string name, ArtifactHandle handle, CausalTransformer model, ITokenizer tokenizer, ComputeResources compute, int batchSize, string? control)
+    private TorchPolicy(string name, ArtifactHandle handle, CausalTransformer model, ITokenizer tokenizer, int batchSize, string? control)
     {
         Control = control;
         Name = name;
         Dependencies = [handle];
         _model = model;
         _tokenizer = tokenizer;
-        _compute = compute;
         _batchSize = batchSize;
     }
 
     /// <summary>
-    /// Opens a policy handle on the device of <paramref name="compute"/>, with its thread count. It decodes with the
+    /// Opens a policy handle on the device of <paramref name="compute"/> (libtorch's thread count is the host's, set once per
+    /// run). It decodes with the
     /// control token its config names, or with <paramref name="control"/> when given (e.g. reward conditioning's
     /// <c>&lt;bad&gt;</c>, to compare).
     /// </summary>
     public static TorchPolicy Open(ArtifactHandle handle, ComputeResources compute, string? name = null, int batchSize = 16, string? control = null)
     {
-        var device = TorchDevice.Apply(compute);
+        var device = TorchDevice.Of(compute);
         var (model, tokenizer) = Checkpoint.LoadPolicy(handle, device);
         control ??= Checkpoint.ReadManifest(handle.Path).DecodeControl;
         if (control is not null && !tokenizer.ControlTokens.Contains(control))
@@ -52,7 +51,7 @@ public sealed class TorchPolicy : IPolicy, IDisposable
             model.Dispose();
             throw new ArgumentException($"policy {handle.Path} has no control token '{control}' (it has: {(tokenizer.ControlTokens.Count == 0 ? "none" : string.Join(", ", tokenizer.ControlTokens))})", nameof(control));
         }
-        return new TorchPolicy(name ?? $"torch policy {Path.GetFileName(handle.Path)}", handle, model, tokenizer, compute, batchSize, control);
+        return new TorchPolicy(name ?? $"torch policy {Path.GetFileName(handle.Path)}", handle, model, tokenizer, batchSize, control);
     }
 
     /// <summary>
@@ -100,7 +99,6 @@ public sealed class TorchPolicy : IPolicy, IDisposable
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count != prompts.Count) throw new ArgumentException("one key per prompt", nameof(keys));
-        TorchDevice.Apply(_compute);
         var tokens = prompts.Select(p => (IReadOnlyList<int>)PromptFormat.Prompt(_tokenizer, p, Control)).ToArray();
         var generated = new Sampler(_model, _tokenizer).Generate(tokens, [.. keys], SamplingOptions.From(options, _batchSize), cancellationToken);
         return generated.Select(ids => _tokenizer.Decode(PromptFormat.UntilEos(_tokenizer, ids))).ToArray();

@@ -11,8 +11,7 @@ public sealed record TorchRuntimeInfo(
     int Threads,
     int InteropThreads,
     bool CudaAvailable,
-    int CudaDevices,
-    NativePatchStatus NativePatch);
+    int CudaDevices);
 
 /// <summary>Loads TorchSharp's natives and describes them.</summary>
 public static class TorchRuntime
@@ -33,7 +32,6 @@ public static class TorchRuntime
             torch.get_num_threads(),
             torch.get_num_interop_threads(),
             cuda,
-            cuda ? torch.cuda.device_count() : 0,
-            NativePatchStatus.Inspect());
+            cuda ? torch.cuda.device_count() : 0);
     }
 }

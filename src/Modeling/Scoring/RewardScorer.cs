@@ -15,28 +15,27 @@ public sealed class RewardScorer : IDisposable
 {
     private readonly RewardModel _model;
     private readonly WordTokenizer _tokenizer;
-    private readonly ComputeResources _compute;
     private readonly int _batchSize;
 
-    private RewardScorer(ArtifactHandle handle, RewardModel model, WordTokenizer tokenizer, ComputeResources compute, int batchSize)
+    private RewardScorer(ArtifactHandle handle, RewardModel model, WordTokenizer tokenizer, int batchSize)
     {
         Handle = handle;
         _model = model;
         _tokenizer = tokenizer;
-        _compute = compute;
         _batchSize = batchSize;
     }
 
     /// <summary>
-    /// Opens a reward-model handle (checked intact) on the device of <paramref name="compute"/>, with its thread count;
+    /// Opens a reward-model handle (checked intact) on the device of <paramref name="compute"/> (libtorch's thread count is the
+    /// host's, set once per run);
     /// <paramref name="batchSize"/> texts go through each forward pass.
     /// </summary>
     public static RewardScorer Open(ArtifactHandle handle, ComputeResources compute, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var (model, tokenizer) = Checkpoint.LoadRewardModel(handle, TorchDevice.Apply(compute));
-        return new RewardScorer(handle, model, tokenizer, compute, batchSize);
+        var (model, tokenizer) = Checkpoint.LoadRewardModel(handle, TorchDevice.Of(compute));
+        return new RewardScorer(handle, model, tokenizer, batchSize);
     }
 
     /// <summary>The reward model this scorer opened.</summary>
@@ -49,7 +48,6 @@ public sealed class RewardScorer : IDisposable
     public float[] Score(IReadOnlyList<(string Instruction, string Response)> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        TorchDevice.Apply(_compute);
         return _model.Score(_tokenizer, items, _batchSize);
     }
 

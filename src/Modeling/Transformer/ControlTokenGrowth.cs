@@ -23,7 +23,7 @@ public static class ControlTokenGrowth
         var config = model.Config with { VocabularySize = model.Config.VocabularySize + added, ControlTokens = model.Config.ControlTokens + added };
         var grown = new CausalTransformer(config, new Generator(0));
         var device = model.parameters().First().device;
-        if (device.type != DeviceType.CPU) grown.to(device);
+        TorchDevice.Place(grown, device);
         grown.Precision = model.Precision;
         using var noGrad = no_grad();
         var source = model.state_dict();

@@ -6,7 +6,6 @@ using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Abstractions.Randomness;
 using AlpacaFarm.Evaluation.Annotators;
-using AlpacaFarm.Evaluation.Preferences;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Data;
@@ -58,10 +57,11 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", $"{recipe.SftJson()};{compute.ResultKey}", seed, SftTrainer.CodeVersion);
         return Build(ArtifactKind.Policy, key, progress, cancellationToken, folder =>
         {
-            TorchDevice.Apply(compute);
             var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
             var splits = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed);
-            using var model = new CausalTransformer(recipe.Model(tokenizer.VocabularySize), TorchSeeding.Generator("sft-init", recipe.Name, seed));
+            // Initialised on the CPU from its keyed generator, then placed: the same weights on every device.
+            using var model = TorchDevice.Place(
+                new CausalTransformer(recipe.Model(tokenizer.VocabularySize), TorchSeeding.Generator("sft-init", recipe.Name, seed)), TorchDevice.Of(compute));
             var result = new SftTrainer(model, tokenizer, recipe.Sft with { Seed = seed }).Train(
                 splits.Sft.Select(demo => new SftExample(demo.Instruction, demo.Output)).ToList(),
                 Stage(progress, "training SFT"), cancellationToken);
@@ -92,7 +92,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             var pairs = instructions.Select((instruction, i) => new PreferenceQuery(instruction, outputs[2 * i], outputs[2 * i + 1])).ToList();
             progress?.Report(new TrainingStage("labelling pairs (training pool, 25% flips)", 0, pairs.Count));
             var service = new PoolPreferenceService(pool, new StoreAnnotationCache(store), seed, noise: LabelNoise.Training);
-            var rows = PreferenceDataset.LabelAsync(pairs, service, cancellationToken).GetAwaiter().GetResult();
+            var rows = PreferenceLabelling.LabelAsync(pairs, service, cancellationToken).GetAwaiter().GetResult();
             PreferencePairs.Write(folder, rows, labelling);
             return new Dictionary<string, double> { ["pairs"] = rows.Count, ["annotator_calls"] = service.AnnotatorCalls };
         });
@@ -106,7 +106,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
     private static string[] SamplePairs(ArtifactHandle sft, IReadOnlyList<string> instructions, FarmRecipe recipe, long seed, ComputeResources compute,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var (model, tokenizer) = Checkpoint.LoadPolicy(sft, TorchDevice.Apply(compute));
+        var (model, tokenizer) = Checkpoint.LoadPolicy(sft, TorchDevice.Of(compute));
         using var policy = model;
         var sampler = new Sampler(policy, tokenizer);
         var options = new SamplingOptions(1.0, 1.0, PairTokens, seed, recipe.GenerationBatch);
@@ -132,11 +132,11 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256};{HeldOutSplit};{compute.ResultKey}", seed, RewardTrainer.CodeVersion);
         return Build(ArtifactKind.RewardModel, key, progress, cancellationToken, folder =>
         {
-            TorchDevice.Apply(compute);
+            var device = TorchDevice.Of(compute);
             var (train, heldOut) = PreferencePairs.SplitByInstruction(PreferencePairs.Read(data.Handle), recipe.HeldOutPairs, KeyedRandom.Create("reward-held-out", recipe.Name, seed));
-            var (policy, tokenizer) = Checkpoint.LoadPolicy(sft.Handle);
+            var (policy, tokenizer) = Checkpoint.LoadPolicy(sft.Handle, device);
             using var backbone = policy;
-            using var model = new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed));
+            using var model = TorchDevice.Place(new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed)), device);
             model.CopyBackboneFrom(backbone);
             var trainer = new RewardTrainer(model, tokenizer, recipe.Reward with { Seed = seed });
             var result = trainer.Train(PreferencePairs.Examples(train), PreferencePairs.Examples(heldOut), Stage(progress, "training the reward model"), cancellationToken);

@@ -39,8 +39,6 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         if (request.LabelBudget < 0) throw new ArgumentException($"the label budget must be at least 0 (got {request.LabelBudget})");
         if (request.TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException("the time limit must be positive");
         var recipe = FarmRecipe.Get(request.Recipe);
-        if (request.Compute.Problem() is { } compute) throw new ArgumentException(compute);
-        TorchDevice.Resolve(request.Compute.Device);
 
         var catalog = PluginCatalog.Load(request.PluginFolders ?? []);
         var methods = request.Methods.Select(id =>

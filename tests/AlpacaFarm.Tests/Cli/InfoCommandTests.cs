@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AlpacaFarm.Application.Info;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Native;
 
@@ -25,7 +26,7 @@ public sealed class InfoCommandTests
         Assert.False(Directory.Exists(home)); // info reads nothing there: no database is created
 
         // Where the system libstdc++ lacks the version (Debian 12), the build must have weakened the need.
-        var patch = torch.GetProperty("native_patch").GetProperty("state").GetString();
+        var patch = json.RootElement.GetProperty("native_patch").GetProperty("state").GetString();
         var system = ElfVersionNeeds.SystemLibStdCxx();
         if (system is not null && !ElfVersionNeeds.Defines(system, ElfVersionNeeds.LibTorchSharpNeed))
             Assert.Equal(NativePatchStatus.Applied, patch);

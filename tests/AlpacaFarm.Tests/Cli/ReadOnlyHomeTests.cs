@@ -7,6 +7,7 @@ namespace AlpacaFarm.Tests.Cli;
 /// file as it was. The home is made read-only for real, in a child process: as root (whom file modes do not stop) through a
 /// read-only bind mount in a private mount namespace, otherwise by taking the write permission away.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ReadOnlyHomeTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("alpacafarm-readonly-").FullName;

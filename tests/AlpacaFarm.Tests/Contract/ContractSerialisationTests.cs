@@ -75,22 +75,26 @@ public sealed class ContractSerialisationTests
     }
 
     [Theory]
-    [InlineData("2.0.0", null)]
-    [InlineData("2.0.7", null)]
-    [InlineData("2.1.0", null)]
-    [InlineData("2.2.0", null)]
-    [InlineData("1.0.0", "built for contract 1.0.0; this host implements 2.2.0 (major versions differ)")]
-    [InlineData("2.3.0", "built for contract 2.3.0, newer than this host's 2.2.0")]
+    [InlineData("3.0.0", null)]
+    [InlineData("3.0.7", null)]
+    [InlineData("2.2.0", "built for contract 2.2.0; this host implements 3.0.0 (major versions differ)")]
+    [InlineData("3.1.0", "built for contract 3.1.0, newer than this host's 3.0.0")]
     [InlineData("one", "contract version 'one' is not MAJOR.MINOR.PATCH")]
     public void Contract_version_check(string declared, string? expected) =>
         Assert.Equal(expected, ContractVersion.Incompatibility(declared));
 
     [Fact]
-    public void Compute_resources_are_validated()
+    public void Compute_resources_cannot_be_made_ill_formed()
     {
-        Assert.Null(new ComputeResources("cuda:1", 4, 1).Problem());
-        Assert.Equal("device 'gpu' is neither 'cpu' nor 'cuda:N'", new ComputeResources("gpu", 1, 1).Problem());
-        Assert.Equal("threads must be at least 1 (got 0)", new ComputeResources("cpu", 0, 1).Problem());
+        var fine = new ComputeResources("cuda:1", 4, 1);
+
+        Assert.Equal(("cuda:1", 4, 1L), (fine.Device, fine.Threads, fine.MemoryBudgetBytes));
+        Assert.StartsWith("device 'gpu' is neither 'cpu' nor 'cuda:N'", Assert.Throws<ArgumentException>(() => new ComputeResources("gpu", 1, 1)).Message);
+        Assert.StartsWith("threads must be at least 1 (got 0)", Assert.Throws<ArgumentException>(() => new ComputeResources("cpu", 0, 1)).Message);
+        Assert.StartsWith("threads must be at least 1 (got 0)", Assert.Throws<ArgumentException>(() => fine with { Threads = 0 }).Message);
+        Assert.StartsWith("memory budget must be positive", Assert.Throws<ArgumentException>(() => new ComputeResources("cpu", 1, 0)).Message);
+        // A process boundary cannot smuggle one in either.
+        Assert.Throws<ArgumentException>(() => System.Text.Json.JsonSerializer.Deserialize<ComputeResources>("{\"Device\":\"tpu\",\"Threads\":1,\"MemoryBudgetBytes\":1}"));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Evaluation.Annotators;
-using AlpacaFarm.Evaluation.Preferences;
+using AlpacaFarm.Runner.Farm;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Runner.Evaluation;
@@ -98,41 +98,21 @@ public sealed class TrainingPoolTests : IDisposable
     }
 
     [Fact]
-    public async Task Shared_preference_data_is_labelled_once_and_reused()
-    {
-        var pairs = Pairs(300, instructions: 300);
-        var artifacts = Path.Combine(_folder, "artifacts");
-
-        var first = await PreferenceDataset.BuildOrReuseAsync(pairs, "pool=test;seed=5;p=0.25", Service(seed: 5, LabelNoise.Training), artifacts, CancellationToken.None);
-        // A zero budget refuses any request: the second build must not ask the service at all.
-        var second = await PreferenceDataset.BuildOrReuseAsync(pairs, "pool=test;seed=5;p=0.25",
-            new BudgetedPreferenceService(Service(seed: 5, LabelNoise.Training), 0), artifacts, CancellationToken.None);
-        var other = await PreferenceDataset.BuildOrReuseAsync(pairs, "pool=test;seed=6;p=0.25", Service(seed: 6, LabelNoise.Training), artifacts, CancellationToken.None);
-
-        Assert.Equal(first, second);
-        Assert.NotEqual(first.Path, other.Path);
-        var rows = PreferencePairs.Read(first);
-        Assert.Equal(300, rows.Count);
-        Assert.Equal(pairs[7].Output2, rows[7].Output2);
-        Assert.All(rows, row => Assert.Contains(row.Preference, new[] { 1.0, 2.0 }));
-    }
-
-    [Fact]
-    public async Task A_failed_label_fails_the_data_set_and_is_retried_next_time()
+    public async Task A_failed_label_fails_the_labelling_and_only_it_is_asked_again()
     {
         var pairs = Pairs(20, instructions: 20);
-        var artifacts = Path.Combine(_folder, "artifacts");
         _annotator.FailOn = pairs[3].Instruction;
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            PreferenceDataset.BuildOrReuseAsync(pairs, "x", Service(seed: 0), artifacts, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PreferenceLabelling.LabelAsync(pairs, Service(seed: 0), CancellationToken.None));
         _annotator.FailOn = null;
         var retry = Service(seed: 0);
-        var handle = await PreferenceDataset.BuildOrReuseAsync(pairs, "x", retry, artifacts, CancellationToken.None);
+        var rows = await PreferenceLabelling.LabelAsync(pairs, retry, CancellationToken.None);
 
         Assert.Equal("1 of 20 pairs could not be labelled; run again to retry them", error.Message);
         Assert.Equal(1, retry.AnnotatorCalls);
-        Assert.Equal(20, PreferencePairs.Read(handle).Count);
+        Assert.Equal(20, rows.Count);
+        Assert.Equal(pairs[7].Output2, rows[7].Output2);
+        Assert.All(rows, row => Assert.Contains(row.Preference, new[] { 1.0, 2.0 }));
     }
 
     private PoolPreferenceService Service(long seed, LabelNoise? noise = null) =>

@@ -35,7 +35,7 @@ public sealed class PreferredOutputSftMethod : IMethod
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
     {
         var spec = context.Spec;
-        var device = TorchDevice.Apply(spec.Compute);
+        var device = TorchDevice.Of(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
         var pairs = PreferencePairs.Read(spec.PreferenceData);

@@ -4,9 +4,9 @@
 // symbol, std::ios_base_library_init(), which is never relocated. Where the system libstdc++ is
 // older (Debian 12), marking that need VER_FLG_WEAK lets the loader accept the library.
 //
-// This one file is compiled twice: by MSBuild's RoslynCodeTaskFactory (build/TorchSharpNative.targets,
-// with the task class at the bottom) and into AlpacaFarm.Modeling (ALPACAFARM_NO_MSBUILD defined),
-// which reports the patch state at run time. Keep it to C# 7.3 and netstandard2.0 APIs for the former.
+// This one file is compiled twice: by MSBuild's RoslynCodeTaskFactory (AlpacaFarm.NativePatch.targets beside it,
+// with the task class at the bottom) and into AlpacaFarm.Application (ALPACAFARM_NO_MSBUILD defined),
+// which reports the patch state in `alpacafarm info`. Keep it to C# 7.3 and netstandard2.0 APIs for the former.
 #nullable enable
 using System;
 using System.IO;

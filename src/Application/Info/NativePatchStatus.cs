@@ -1,8 +1,8 @@
 using AlpacaFarm.Native;
 
-namespace AlpacaFarm.Modeling.Runtime;
+namespace AlpacaFarm.Application.Info;
 
-/// <summary>Whether the build's libLibTorchSharp.so patch (build/TorchSharpNative.targets) was applied here.</summary>
+/// <summary>Whether the build's libLibTorchSharp.so patch (build/NativePatch) was applied here.</summary>
 /// <param name="State">applied, not needed, not applied, or not applicable (not Linux).</param>
 /// <param name="Library">The libLibTorchSharp.so this process uses, when found.</param>
 /// <param name="SystemLibStdCxx">The system libstdc++ the need is checked against.</param>
