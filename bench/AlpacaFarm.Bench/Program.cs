@@ -1,3 +1,4 @@
+using AlpacaFarm.Evaluation.Metrics;
 using System.Diagnostics;
 using AlpacaFarm.Abstractions.Preferences;
 using AlpacaFarm.Application.Evaluation;
@@ -101,7 +102,7 @@ void Annotate(LeaderboardStore store) =>
 EvaluationRecord Record()
 {
     var board = new BoardIdentity(set.Id, set.InstructionsSha256, set.ReferenceSha256, "bench", set.Name, set.ReferenceGenerator, "bench");
-    var aggregate = new AggregateRecord(50, 1, 400, 400, 5, 805, 50, "community", 1000, 50);
+    var aggregate = new AggregateRecord(new WinRateSummary(50, 1, 400, 400, 5, 805, 50, 1000), "community", 50);
     return new EvaluationRecord(board, "bench", "sha", new SubmissionProvenance("outputs", null, null, null, null,
             new Dictionary<string, string>(), new Dictionary<string, string>(), 0, null, "community"),
         queries.Select((q, i) => new SubmittedOutput(i, q.Instruction, q.Output2, "gpt4", "")).ToList(),

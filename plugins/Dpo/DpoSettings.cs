@@ -10,7 +10,7 @@ namespace AlpacaFarm.Plugins.Dpo;
 /// <param name="Beta">The β the chosen loss uses: <c>beta</c> for DPO and IPO, <c>simpo_beta</c> for SimPO.</param>
 /// <param name="Gamma">SimPO's target margin; 0 for the others.</param>
 /// <param name="BatchSize">Pairs per step, and per batch when scoring the reference and the held-out pairs.</param>
-public sealed record DpoSettings(PreferenceLoss Loss, double Beta, double Gamma, int BatchSize, int HeldOutPairs)
+internal sealed record DpoSettings(PreferenceLoss Loss, double Beta, double Gamma, int BatchSize, int HeldOutPairs)
 {
     public static DpoSettings From(IReadOnlyDictionary<string, string> values)
     {

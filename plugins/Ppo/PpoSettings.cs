@@ -55,7 +55,7 @@ public enum LikelihoodCredit
     /// <summary>With the head, at the last response token (AlpacaFarm's place for the whole score).</summary>
     Last,
 
-    /// <summary>Each token its own term (<see cref="AlpacaFarm.Modeling.Reinforcement.RewardShaping.CreditTokens"/>).</summary>
+    /// <summary>Each token its own term (<see cref="RewardShaping.CreditTokens"/>).</summary>
     Tokens,
 
     /// <summary>Each token its own term less the step's mean term.</summary>

@@ -76,9 +76,9 @@ internal sealed class PpoTrainer(
                 ? rollouts.Sum(r => r.LikelihoodTerms!.Sum(term => (double)term)) / rollouts.Sum(r => r.Response.Length)
                 : 0;
             var rewards = rollouts.Select(r => r.ShapedRewards(kl.Value, meanLength, meanTerm)).ToArray();
-            if (settings.WhitenRewards) rewards = Advantages.Whiten(rewards, shiftMean: false);
-            var (advantages, returns) = Advantages.Gae(rewards, [.. rollouts.Select(r => r.Values)], settings.Gamma, settings.Lambda);
-            advantages = Advantages.Whiten(advantages, shiftMean: true);
+            if (settings.WhitenRewards) rewards = Whitening.Whiten(rewards, shiftMean: false);
+            var (advantages, returns) = Gae.Estimate(rewards, [.. rollouts.Select(r => r.Values)], settings.Gamma, settings.Lambda);
+            advantages = Whitening.Whiten(advantages, shiftMean: true);
             var parts = new List<(PpoLossParts Parts, double Entropy)>();
             for (var epoch = 0; epoch < settings.PpoEpochs; epoch++)
             {

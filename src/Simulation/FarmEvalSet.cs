@@ -13,7 +13,7 @@ public sealed record FarmEvalItem(
 /// The farm's eval-805: the committed file <c>Data/farm-eval-805.json</c>, embedded in this assembly, checked against
 /// <see cref="ExpectedSha256"/> at load (any edit of the file is caught) and against <see cref="FarmWorld.WorldVersion"/>.
 /// </summary>
-public sealed class FarmEvalSet : IEvaluationSet
+public sealed class FarmEvalSet : EvaluationSet
 {
     /// <summary>Set family, part of a board's identity.</summary>
     public const string SetId = "farm";
@@ -26,24 +26,11 @@ public sealed class FarmEvalSet : IEvaluationSet
     private static readonly Lazy<FarmEvalSet> Instance = new(() => Parse(ReadCommittedBytes()));
 
     private FarmEvalSet(IReadOnlyList<FarmEvalItem> farmItems)
+        : base(SetId, $"farm eval-805 ({FarmWorld.WorldVersion})", FarmResponders.ReferenceGenerator,
+            [.. farmItems.Select(item => new EvaluationItem(item.Instruction, item.ReferenceOutput, item.Family))])
     {
         FarmItems = farmItems;
-        Items = farmItems.Select(item => new EvaluationItem(item.Instruction, item.ReferenceOutput, item.Family)).ToList();
-        InstructionsSha256 = ContentHash.Instructions(Items.Select(item => item.Instruction));
-        ReferenceSha256 = ContentHash.Pairs(Items.Select(item => (item.Instruction, item.ReferenceOutput)));
     }
-
-    public string Id => SetId;
-
-    public string Name => $"farm eval-805 ({FarmWorld.WorldVersion})";
-
-    public string InstructionsSha256 { get; }
-
-    public string ReferenceSha256 { get; }
-
-    public string ReferenceGenerator => FarmResponders.ReferenceGenerator;
-
-    public IReadOnlyList<EvaluationItem> Items { get; }
 
     /// <summary>The rows with their family, parameters and the reference's gold score.</summary>
     public IReadOnlyList<FarmEvalItem> FarmItems { get; }

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Globalization;
 
 namespace AlpacaFarm.Simulation;
@@ -101,7 +102,7 @@ internal static class FarmGold
         public static FarmGoldBreakdown Read(FarmTask task, string output, GoldWeights weights)
         {
             var ideal = IdealLength(task);
-            var tokens = FarmText.Tokenize(output);
+            var tokens = CanonicalText.Tokenize(output);
             if (tokens.Count == 0) return new FarmGoldBreakdown(0, 0, 0, 0, ideal, 0, 0, 1, 0, false, EmptyScore);
             var lower = tokens.Select(token => token.ToLowerInvariant()).ToList();
 

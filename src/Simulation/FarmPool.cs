@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Globalization;
 using System.Text.Json;
 using AlpacaFarm.Abstractions.Randomness;
@@ -62,7 +63,7 @@ public sealed class FarmAnnotator : IPairAnnotator
 
     /// <summary>Its score of an output; for a text that is not a farm instruction it judges length alone.</summary>
     internal double Perceive(FarmTask? task, string output) =>
-        task is null ? Weights.LengthBonus * FarmText.Tokenize(output).Count / 10.0 : Weights.Combine(FarmGold.Analyze(task, output));
+        task is null ? Weights.LengthBonus * CanonicalText.Tokenize(output).Count / 10.0 : Weights.Combine(FarmGold.Analyze(task, output));
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Globalization;
 using AlpacaFarm.Abstractions.Randomness;
 
@@ -113,7 +114,7 @@ public static class FarmResponders
         return Canonical(Join(sentences));
     }
 
-    internal static string Canonical(string text) => FarmText.Detokenize(FarmText.Tokenize(text));
+    internal static string Canonical(string text) => CanonicalText.Detokenize(CanonicalText.Tokenize(text));
 
     private static string Join(List<string> sentences) =>
         string.Concat(sentences.Select((s, i) => i == 0 || s.StartsWith('\n') ? s : " " + s));

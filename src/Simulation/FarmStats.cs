@@ -67,8 +67,7 @@ public static class FarmStats
     internal static FarmGoldWinRate GoldWinRate(IEnumerable<(string Instruction, string Output, string Reference)> rows)
     {
         var values = rows.Select(row => FarmGold.HumanPreferenceProbability(row.Instruction, row.Output, row.Reference)).ToList();
-        var (mean, sem) = MeanAndSem(values);
-        return new FarmGoldWinRate(100 * mean, 100 * sem, values.Count, FarmWorld.WorldVersion);
+        return new FarmGoldWinRate(100 * SampleStatistics.Mean(values), 100 * SampleStatistics.StandardError(values), values.Count, FarmWorld.WorldVersion);
     }
 
     /// <summary>Measures agreement, length and position bias and the variants' win-rates on the calibration pairs.</summary>
@@ -154,8 +153,9 @@ public static class FarmStats
             var rows = Enumerable.Range(0, n).Where(i => pairs[i].Variant == variant).ToList();
             var simulated = WinRate.Compute(rows.Select(i => (double?)poolLabels[i].Preference).ToList(),
                 rows.Select(i => WinRate.CodePointLength(pairs[i].Output)).ToList());
-            var (goldMean, goldSem) = MeanAndSem(goldWin[variant]);
-            return new FarmVariantStats(variant, rows.Count, simulated.WinRate, simulated.StandardError, 100 * goldMean, 100 * goldSem,
+            var gold = goldWin[variant];
+            return new FarmVariantStats(variant, rows.Count, simulated.WinRate, simulated.StandardError,
+                100 * SampleStatistics.Mean(gold), 100 * SampleStatistics.StandardError(gold),
                 goldScores[variant].Average(), simulated.AvgLength);
         }).ToList();
 
@@ -186,15 +186,6 @@ public static class FarmStats
     private static double Percent(double sum, int n) => n == 0 ? double.NaN : 100 * sum / n;
 
     private static double Share(double sum, int n) => n == 0 ? double.NaN : sum / n;
-
-    internal static (double Mean, double Sem) MeanAndSem(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0) return (double.NaN, double.NaN);
-        var mean = values.Average();
-        if (values.Count < 2) return (mean, double.NaN);
-        var variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1);
-        return (mean, Math.Sqrt(variance / values.Count));
-    }
 
     private sealed class NoCache : IAnnotationCache
     {

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Globalization;
 using AlpacaFarm.Abstractions.Randomness;
 
@@ -54,7 +55,7 @@ public sealed record FarmTask(
 
     /// <summary>Every token any template contributes (for the vocabulary).</summary>
     internal static IEnumerable<string> TemplateTokens =>
-        Templates.Values.SelectMany(list => list).SelectMany(template => FarmText.Tokenize(System.Text.RegularExpressions.Regex.Replace(template, "\\{[a-z]+\\}", " ")));
+        Templates.Values.SelectMany(list => list).SelectMany(template => CanonicalText.Tokenize(System.Text.RegularExpressions.Regex.Replace(template, "\\{[a-z]+\\}", " ")));
 
     /// <summary>The instruction text (canonical).</summary>
     public string Instruction
@@ -62,7 +63,7 @@ public sealed record FarmTask(
         get
         {
             var tokens = new List<string>();
-            foreach (var token in FarmText.Tokenize(Templates[Family][Template].Replace("{", " {").Replace("}", "} ")))
+            foreach (var token in CanonicalText.Tokenize(Templates[Family][Template].Replace("{", " {").Replace("}", "} ")))
                 tokens.Add(token);
             // Re-tokenising split "{e}" into "{", "e", "}": substitute slot by slot.
             var result = new List<string>();
@@ -75,7 +76,7 @@ public sealed record FarmTask(
                 }
                 else result.Add(tokens[i]);
             }
-            return FarmText.Detokenize(result);
+            return CanonicalText.Detokenize(result);
         }
     }
 
@@ -163,7 +164,7 @@ public sealed record FarmTask(
     public static FarmTask? Parse(string instruction)
     {
         ArgumentNullException.ThrowIfNull(instruction);
-        var tokens = FarmText.Tokenize(instruction);
+        var tokens = CanonicalText.Tokenize(instruction);
         foreach (var (family, templates) in Templates)
         {
             for (var t = 0; t < templates.Length; t++)
@@ -176,7 +177,7 @@ public sealed record FarmTask(
 
     private static FarmTask? TryMatch(string family, int template, string text, IReadOnlyList<string> tokens)
     {
-        var pattern = FarmText.Tokenize(text.Replace("{", " {").Replace("}", "} "));
+        var pattern = CanonicalText.Tokenize(text.Replace("{", " {").Replace("}", "} "));
         var slots = new Dictionary<string, string>(StringComparer.Ordinal);
         List<string>? items = null;
         var i = 0;

@@ -7,30 +7,15 @@ namespace AlpacaFarm.Simulation;
 /// their defaults (`run --eval-split validation`), so that eval-805 is never tuned on. Its rows go to their own board.
 /// Repeated instructions of the split are kept once.
 /// </summary>
-public sealed class FarmValidationSet : IEvaluationSet
+public sealed class FarmValidationSet : EvaluationSet
 {
     /// <summary>Set family, part of a board's identity.</summary>
     public const string SetId = "farm-validation";
 
     private FarmValidationSet(IReadOnlyList<EvaluationItem> items, int size)
+        : base(SetId, $"farm validation ({size} rows, {FarmWorld.WorldVersion})", FarmResponders.ReferenceGenerator, items)
     {
-        Items = items;
-        Name = $"farm validation ({size} rows, {FarmWorld.WorldVersion})";
-        InstructionsSha256 = ContentHash.Instructions(items.Select(item => item.Instruction));
-        ReferenceSha256 = ContentHash.Pairs(items.Select(item => (item.Instruction, item.ReferenceOutput)));
     }
-
-    public string Id => SetId;
-
-    public string Name { get; }
-
-    public string InstructionsSha256 { get; }
-
-    public string ReferenceSha256 { get; }
-
-    public string ReferenceGenerator => FarmResponders.ReferenceGenerator;
-
-    public IReadOnlyList<EvaluationItem> Items { get; }
 
     /// <summary>The validation split of <paramref name="sizes"/> (the world's default seed), with reference outputs.</summary>
     public static FarmValidationSet Create(FarmSplitSizes sizes)

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -125,7 +126,7 @@ public static class FarmWorld
     private static List<string> BuildVocabulary()
     {
         var tokens = new SortedSet<string>(StringComparer.Ordinal) { "\n" };
-        void Add(string text) { foreach (var token in FarmText.Tokenize(text)) tokens.Add(token); }
+        void Add(string text) { foreach (var token in CanonicalText.Tokenize(text)) tokens.Add(token); }
         foreach (var token in FarmTask.TemplateTokens) tokens.Add(token);
         foreach (var (category, members) in FarmKnowledge.Categories)
         {

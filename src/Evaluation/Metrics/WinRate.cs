@@ -1,6 +1,6 @@
 namespace AlpacaFarm.Evaluation.Metrics;
 
-/// <summary>AlpacaEval's leaderboard columns for one model against the reference outputs.</summary>
+/// <summary>AlpacaEval's raw win-rate columns for one model against the reference outputs (the leaderboard's aggregate extends them).</summary>
 /// <param name="WinRate">100 · mean score of the model (a draw scores ½).</param>
 /// <param name="StandardError">100 · standard error of that mean; NaN below two kept rows.</param>
 /// <param name="NWins">Rows the model won (score above ½).</param>
@@ -9,7 +9,7 @@ namespace AlpacaFarm.Evaluation.Metrics;
 /// <param name="NTotal">Rows kept after dropping invalid preferences.</param>
 /// <param name="DiscreteWinRate">Win rate with every score rounded to 0, ½ or 1.</param>
 /// <param name="AvgLength">Mean length of the model's outputs, in Unicode code points.</param>
-public sealed record WinRateSummary(
+public record WinRateSummary(
     double WinRate,
     double StandardError,
     int NWins,

@@ -1,3 +1,5 @@
+using AlpacaFarm.Evaluation.Metrics;
+
 namespace AlpacaFarm.Leaderboard;
 
 /// <summary>A submission joined with its latest run and that run's aggregate, as Dapper reads it.</summary>
@@ -39,7 +41,7 @@ internal sealed class SubmissionRow
     public StoredSubmission ToRecord() => new(
         Id, BoardId, Name, ContentSha256, Seed, ProvenanceJsonContext.Read(ProvenanceJson),
         new AggregateRecord(
-            Real.Read(WinRate), Real.Read(StandardError), NWins, NWinsBase, NDraws, NTotal, Real.Read(DiscreteWinRate),
-            Mode, Real.Read(AvgLength), LengthControlledWinRate, GoldWinRate, GoldStandardError, NUnjudged, LcAbsence),
+            new WinRateSummary(Real.Read(WinRate), Real.Read(StandardError), NWins, NWinsBase, NDraws, NTotal, Real.Read(DiscreteWinRate), Real.Read(AvgLength)),
+            Mode, LengthControlledWinRate, GoldWinRate, GoldStandardError, NUnjudged, LcAbsence),
         DateTimeOffset.FromUnixTimeMilliseconds(FinishedAtMs));
 }

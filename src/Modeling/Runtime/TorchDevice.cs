@@ -5,8 +5,8 @@ namespace AlpacaFarm.Modeling.Runtime;
 
 /// <summary>
 /// The one place that turns <see cref="ComputeResources"/> into libtorch settings. A host calls <see cref="Configure"/> once
-/// per run, before any torch work (the thread count is process-wide in libtorch); everything that builds or loads a model
-/// then asks <see cref="Of"/> for the device and puts the model there with <see cref="Place{T}"/>.
+/// per run, before any torch work, on the run's thread (and on any thread it starts for torch work); everything that builds
+/// or loads a model then asks <see cref="Of"/> for the device and puts the model there with <see cref="Place{T}"/>.
 /// </summary>
 /// <remarks>
 /// CUDA needs libtorch's CUDA natives: an application that runs on a GPU references <c>TorchSharp-cuda-linux</c>
@@ -18,7 +18,11 @@ public static class TorchDevice
 {
     private static readonly AsyncLocal<ICollection<Placement>?> Recorder = new();
 
-    /// <summary>Sets libtorch's intra-op threads to <paramref name="compute"/>'s and checks that its device exists here.</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op threads to <paramref name="compute"/>'s and checks that its device exists here. libtorch applies
+    /// the count to the calling thread and to threads that have not yet run its kernels; a thread that has keeps its own, so
+    /// a host that starts a thread for torch work calls this on it too.
+    /// </summary>
     public static void Configure(ComputeResources compute)
     {
         ArgumentNullException.ThrowIfNull(compute);

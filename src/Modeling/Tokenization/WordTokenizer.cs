@@ -1,14 +1,13 @@
-using System.Text;
 using System.Text.Json;
+using AlpacaFarm.Abstractions.Text;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace AlpacaFarm.Modeling.Tokenization;
 
 /// <summary>
-/// One id per word, number or punctuation mark of the farm world's closed vocabulary. Texts are split by
-/// <c>\n|[A-Za-z]+|[0-9]+|[^\sA-Za-z0-9]</c> and decoded into canonical text: tokens joined by one space, except
-/// none before <c>. , ; : ! ? )</c> or a line break, and none after <c>(</c> or a line break.
+/// One id per word, number or punctuation mark of the farm world's closed vocabulary. Texts are split, and ids decoded
+/// into canonical text, by the world's own rule (<see cref="CanonicalText"/>).
 /// </summary>
 /// <remarks>Ids: 0 pad, 1 bos, 2 eos, 3 unk, 4 instruction marker, 5 response marker, then the vocabulary in
 /// ordinal order, then the control tokens (e.g. <c>&lt;good&gt;</c>) in the order they were added, so adding one never
@@ -23,7 +22,6 @@ public sealed partial class WordTokenizer : ITokenizer
     private const string Format = "alpacafarm-word-vocab/1";
     private const string FormatWithControl = "alpacafarm-word-vocab/2";
     private static readonly string[] Specials = ["<pad>", "<bos>", "<eos>", "<unk>", "<instruction>", "<response>"];
-    private static readonly HashSet<string> NoSpaceBefore = [".", ",", ";", ":", "!", "?", ")", "\n"];
 
     private readonly string[] _tokens;
     private readonly Dictionary<string, int> _ids;
@@ -38,7 +36,7 @@ public sealed partial class WordTokenizer : ITokenizer
         ArgumentNullException.ThrowIfNull(vocabulary);
         var words = vocabulary.Distinct(StringComparer.Ordinal).OrderBy(w => w, StringComparer.Ordinal).ToList();
         foreach (var word in words)
-            if (!IsToken(word)) throw new ArgumentException($"'{word}' is not a single token of the farm world's grammar", nameof(vocabulary));
+            if (!CanonicalText.IsToken(word)) throw new ArgumentException($"'{word}' is not a single token of the farm world's grammar", nameof(vocabulary));
         _control = [.. controlTokens ?? []];
         foreach (var control in _control)
             if (!ControlPattern().IsMatch(control) || Specials.Contains(control))
@@ -92,34 +90,13 @@ public sealed partial class WordTokenizer : ITokenizer
     /// <summary>The vocabulary without special and control tokens, in id order.</summary>
     public IReadOnlyList<string> Words => _tokens[Specials.Length..FirstControlId];
 
-    /// <summary>The tokens of a text by the farm world's splitting rule.</summary>
-    public static IEnumerable<string> Split(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        foreach (Match match in TokenPattern().Matches(text)) yield return match.Value;
-    }
-
-    /// <summary>The canonical text of a token sequence.</summary>
-    public static string Join(IEnumerable<string> tokens)
-    {
-        var text = new StringBuilder();
-        string? previous = null;
-        foreach (var token in tokens)
-        {
-            if (previous is not null && previous != "(" && previous != "\n" && !NoSpaceBefore.Contains(token)) text.Append(' ');
-            text.Append(token);
-            previous = token;
-        }
-        return text.ToString();
-    }
-
     /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text) =>
-        Split(text).Select(token => _ids.TryGetValue(token, out var id) ? id : UnkId).ToArray();
+        CanonicalText.Tokenize(text).Select(token => _ids.TryGetValue(token, out var id) ? id : UnkId).ToArray();
 
     /// <inheritdoc/>
     public string Decode(IEnumerable<int> ids) =>
-        Join(ids.Where(id => id == UnkId || (id >= Specials.Length && id < FirstControlId) || id >= _tokens.Length).Select(id =>
+        CanonicalText.Detokenize(ids.Where(id => id == UnkId || (id >= Specials.Length && id < FirstControlId) || id >= _tokens.Length).Select(id =>
             id >= 0 && id < _tokens.Length ? _tokens[id] : throw new ArgumentOutOfRangeException(nameof(ids), $"id {id} is outside the vocabulary")));
 
     /// <inheritdoc/>
@@ -140,12 +117,6 @@ public sealed partial class WordTokenizer : ITokenizer
         return new WordTokenizer(file.Tokens, file.Control);
     }
 
-    private static bool IsToken(string word)
-    {
-        var match = TokenPattern().Match(word);
-        return match.Success && match.Index == 0 && match.Length == word.Length;
-    }
-
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -157,9 +128,6 @@ public sealed partial class WordTokenizer : ITokenizer
         [property: JsonPropertyName("special")] string[] Special,
         [property: JsonPropertyName("tokens")] string[] Tokens,
         [property: JsonPropertyName("control")] string[]? Control = null);
-
-    [GeneratedRegex(@"\n|[A-Za-z]+|[0-9]+|[^\sA-Za-z0-9]")]
-    private static partial Regex TokenPattern();
 
     [GeneratedRegex(@"^<[a-z0-9_-]+>$")]
     private static partial Regex ControlPattern();

@@ -15,16 +15,9 @@ public static class Aggregates
 
     /// <param name="unjudged">Pairs no annotator could judge (left out of the scorecard); the row is incomplete while any remain.</param>
     public static AggregateRecord From(Scorecard card, string mode, int unjudged = 0) => new(
-        card.WinRate.WinRate,
-        card.WinRate.StandardError,
-        card.WinRate.NWins,
-        card.WinRate.NWinsBase,
-        card.WinRate.NDraws,
-        card.WinRate.NTotal,
-        card.WinRate.DiscreteWinRate,
+        card.WinRate,
         mode,
-        card.WinRate.AvgLength,
         double.IsNaN(card.LengthControlled.WinRate) ? null : card.LengthControlled.WinRate,
-        NUnjudged: unjudged,
-        LcAbsence: double.IsNaN(card.LengthControlled.WinRate) ? card.LengthControlled.Absence : null);
+        nUnjudged: unjudged,
+        lcAbsence: double.IsNaN(card.LengthControlled.WinRate) ? card.LengthControlled.Absence : null);
 }

@@ -152,6 +152,10 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         // Plugin code runs on the thread pool, so that a method that blocks before its first await still meets the limit.
         var running = Task.Run(async () =>
         {
+            // libtorch keeps each thread's count from the first time the thread ran its kernels (OpenMP's per-thread setting):
+            // a pool thread that served another run in this process would keep that run's count. The request's thread was set
+            // by the pipeline; this is the method's.
+            TorchDevice.Configure(request.Compute);
             methodClock.Start();
             IPolicy? policy = null;
             try

@@ -59,10 +59,12 @@ public sealed class SdkPluginTests : IDisposable
 
         var policy = await method.RunAsync(new MethodContext(spec, new NoLabels(), reporter), CancellationToken.None);
 
-        // One step, on the batch the keyed order puts first; its loss is the SFT model's on that batch before the update.
-        var order = Enumerable.Range(0, rows.Count).ToArray();
+        // One step, on the batch the keyed order puts first over both outputs of every pair (output 1, then output 2, pair by
+        // pair); its loss is the SFT model's on that batch before the update.
+        var texts = rows.SelectMany(row => new[] { (row.Instruction, Response: row.Output1), (row.Instruction, Response: row.Output2) }).ToArray();
+        var order = Enumerable.Range(0, texts.Length).ToArray();
         KeyedRandom.Create("test-sdk-sft-order", "epoch 0", Seed).Shuffle(order);
-        var first = order.Take(BatchSize).Select(i => examples[i]).ToArray();
+        var first = order.Take(BatchSize).Select(i => texts[i]).ToArray();
         float expectedLoss;
         using (torch.NewDisposeScope())
         using (torch.no_grad())
@@ -75,7 +77,7 @@ public sealed class SdkPluginTests : IDisposable
         Assert.Equal(("policy", 1, 1), (progress.Stage, progress.Step, progress.TotalSteps));
         Assert.Equal(expectedLoss, progress.Metrics["loss"], 5);
         Assert.Equal(1e-3, progress.Metrics["learning_rate"], 12); // 5 % warm-up of one step rounds to none: the step runs at the peak
-        Assert.Contains(reporter.Logs, log => log.StartsWith("mean reward of the preferred outputs", StringComparison.Ordinal));
+        Assert.Contains(reporter.Logs, log => log.StartsWith("mean reward of the outputs before training", StringComparison.Ordinal));
 
         // The policy is the host's own type, saved in the work directory, and the step changed the weights.
         using var trained = Assert.IsType<TorchPolicy>(policy);

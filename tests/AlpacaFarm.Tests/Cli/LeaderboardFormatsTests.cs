@@ -1,3 +1,4 @@
+using AlpacaFarm.Evaluation.Metrics;
 using AlpacaFarm.Application.Leaderboards;
 using AlpacaFarm.Host.Output;
 using AlpacaFarm.Leaderboard;
@@ -9,7 +10,7 @@ namespace AlpacaFarm.Tests.Cli;
 public sealed class LeaderboardFormatsTests
 {
     private static StoredSubmission Stored(string name, int unjudged = 0) => new(1, Samples.BoardA.Id, name, "c", 0, Samples.Provenance(),
-        new AggregateRecord(61.25, 1.5, 5, 3, 0, 8, 62.5, "community", 120, 55.5, NUnjudged: unjudged), DateTimeOffset.UnixEpoch);
+        new AggregateRecord(new WinRateSummary(61.25, 1.5, 5, 3, 0, 8, 62.5, 120), "community", 55.5, nUnjudged: unjudged), DateTimeOffset.UnixEpoch);
 
     private static RankedBoard Board(params StoredSubmission[] rows) => new(Samples.BoardA with { PoolName = "<b>pool</b>" }, rows);
 

@@ -12,8 +12,10 @@ public static class JudgeFixtures
     public const string KeyVariable = "ALPACAFARM_TEST_JUDGE_KEY";
     public const string Key = "sk-loopback-secret-1234";
 
+    // The default timeout is far above a loopback answer even on a loaded machine: tests that count requests must not see a
+    // slow answer retried. Tests of hangs set a short one themselves.
     public static JudgeConfig Config(LoopbackChatServer server, string family = "pairwise", int batch = 1, string kind = "openai-compatible",
-        double timeoutSeconds = 5, int retries = 8, int examples = 2) => new(
+        double timeoutSeconds = 120, int retries = 8, int examples = 2) => new(
         Id: $"{family}-{batch}",
         Endpoint: new EndpointConfig(kind, kind == "azure" ? server.AzureEndpoint : server.OpenAiBaseUrl, KeyVariable),
         Model: kind == "azure" ? "my-deployment" : "loopback-model",

@@ -1,3 +1,4 @@
+using AlpacaFarm.Evaluation.Metrics;
 using AlpacaFarm.Leaderboard;
 
 namespace AlpacaFarm.Tests.Leaderboard;
@@ -26,7 +27,7 @@ internal static class Samples
             .ToList();
         return new EvaluationRecord(
             board, name, content, Provenance(seed), outputs, annotations,
-            new AggregateRecord(winRate, double.NaN, 2, 1, 0, rows, winRate - 1, "minimal", 123.5, lengthControlled),
+            new AggregateRecord(new WinRateSummary(winRate, double.NaN, 2, 1, 0, rows, winRate - 1, 123.5), "minimal", lengthControlled),
             new DateTimeOffset(2025, 3, 4, 5, 6, 7, 891, TimeSpan.FromHours(2)),
             new DateTimeOffset(2025, 3, 4, 5, 16, 7, 12, TimeSpan.FromHours(2)),
             0.75, 12.5, rows);

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Globalization;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Randomness;
@@ -26,8 +27,8 @@ internal static class SyntheticPairs
             var random = KeyedRandom.Create("synthetic-pairs", index.ToString(CultureInfo.InvariantCulture), 0);
             var sentence = Enumerable.Range(0, 3 + random.NextInt(4)).Select(_ => random.Choose(fillers)).ToList();
             var at = random.NextInt(sentence.Count + 1);
-            string With(string marker) => WordTokenizer.Join([.. sentence[..at], marker, .. sentence[at..], "."]);
-            var instruction = WordTokenizer.Join(["Tell", "me", "about", random.Choose(fillers), random.Choose(fillers), "."]);
+            string With(string marker) => CanonicalText.Detokenize([.. sentence[..at], marker, .. sentence[at..], "."]);
+            var instruction = CanonicalText.Detokenize(["Tell", "me", "about", random.Choose(fillers), random.Choose(fillers), "."]);
             return new PreferenceExample(instruction, With(chosenMarker), With(rejectedMarker));
         })];
     }

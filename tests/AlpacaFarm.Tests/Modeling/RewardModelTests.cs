@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using AlpacaFarm.Abstractions.Randomness;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
@@ -109,9 +110,9 @@ public sealed class RewardModelTests
         {
             var words = Enumerable.Range(0, 3 + random.NextInt(4)).Select(_ => random.Choose(TinyWorld.FillerWords)).ToList();
             if (grass) words.Insert(random.NextInt(words.Count + 1), "grass");
-            return WordTokenizer.Join([.. words, "."]);
+            return CanonicalText.Detokenize([.. words, "."]);
         }
-        var instruction = WordTokenizer.Join(["Tell", "me", "about", random.Choose(TinyWorld.FillerWords), "."]);
+        var instruction = CanonicalText.Detokenize(["Tell", "me", "about", random.Choose(TinyWorld.FillerWords), "."]);
         return new PreferenceExample(instruction, Sentence(grass: true), Sentence(grass: false));
     }
 }

@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
@@ -21,7 +22,7 @@ internal static class TinyWorld
         ["red", "blue", "hay", "mud", "fence", "gate", "duck", "hen", "field", "rain", "egg", "corn"];
 
     public static WordTokenizer Tokenizer() =>
-        new(Examples.SelectMany(e => WordTokenizer.Split(e.Instruction).Concat(WordTokenizer.Split(e.Response)))
+        new(Examples.SelectMany(e => CanonicalText.Tokenize(e.Instruction).Concat(CanonicalText.Tokenize(e.Response)))
             .Concat(FillerWords).Concat(["tell", "me", "about"]));
 
     public static TransformerConfig Config(WordTokenizer tokenizer, bool valueHead = false) =>

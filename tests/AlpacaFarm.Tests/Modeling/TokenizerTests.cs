@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using AlpacaFarm.Modeling.Tokenization;
 
 namespace AlpacaFarm.Tests.Modeling;
@@ -22,8 +23,8 @@ public sealed class TokenizerTests
     [Fact]
     public void Joining_follows_the_spacing_rules()
     {
-        Assert.Equal("a (b) c, d; e: f! g? h.\ni", WordTokenizer.Join(["a", "(", "b", ")", "c", ",", "d", ";", "e", ":", "f", "!", "g", "?", "h", ".", "\n", "i"]));
-        Assert.Equal(["a", "12", "b", "(", "\n", "x", "-", "y"], WordTokenizer.Split("a12b(\n x-y"));
+        Assert.Equal("a (b) c, d; e: f! g? h.\ni", CanonicalText.Detokenize(["a", "(", "b", ")", "c", ",", "d", ";", "e", ":", "f", "!", "g", "?", "h", ".", "\n", "i"]));
+        Assert.Equal(["a", "12", "b", "(", "\n", "x", "-", "y"], CanonicalText.Tokenize("a12b(\n x-y"));
     }
 
     [Fact]

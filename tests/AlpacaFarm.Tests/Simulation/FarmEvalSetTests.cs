@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Security.Cryptography;
 using AlpacaFarm.Evaluation.Sets;
 using AlpacaFarm.Simulation;
@@ -20,7 +21,7 @@ public sealed class FarmEvalSetTests
         Assert.Equal(805, set.Items.Select(i => i.Instruction).Distinct().Count());
         var farm = FarmEvalSet.Load().FarmItems;
         Assert.Equal(FarmFamilies.All.Order(), farm.Select(i => i.Family).Distinct().Order());
-        var tokens = farm.Select(i => FarmText.Tokenize(i.ReferenceOutput).Count).ToList();
+        var tokens = farm.Select(i => CanonicalText.Tokenize(i.ReferenceOutput).Count).ToList();
         Assert.InRange(tokens.Average(), 15, 60);
     }
 

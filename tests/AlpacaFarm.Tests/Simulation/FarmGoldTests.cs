@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using AlpacaFarm.Simulation;
 
 namespace AlpacaFarm.Tests.Simulation;
@@ -11,8 +12,8 @@ public sealed class FarmGoldTests
 
     private static void Better(string instruction, string better, string worse)
     {
-        Assert.True(FarmText.IsCanonical(better), better);
-        Assert.True(FarmText.IsCanonical(worse), worse);
+        Assert.True(CanonicalText.IsCanonical(better), better);
+        Assert.True(CanonicalText.IsCanonical(worse), worse);
         var (g1, g2) = (FarmGold.Score(instruction, better), FarmGold.Score(instruction, worse));
         Assert.True(g1 > g2, $"expected g({better}) = {g1} > g({worse}) = {g2}");
         Assert.True(FarmGold.HumanPreferenceProbability(instruction, better, worse) > 0.5);

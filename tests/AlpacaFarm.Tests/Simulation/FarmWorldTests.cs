@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Text;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using AlpacaFarm.Abstractions.Preferences;
@@ -85,20 +86,20 @@ public sealed class FarmWorldTests
             .ToList();
         foreach (var text in texts)
         {
-            Assert.Equal(text, FarmText.Detokenize(FarmText.Tokenize(text)));
-            Assert.All(FarmText.Tokenize(text), token => Assert.Contains(token, vocabulary));
+            Assert.Equal(text, CanonicalText.Detokenize(CanonicalText.Tokenize(text)));
+            Assert.All(CanonicalText.Tokenize(text), token => Assert.Contains(token, vocabulary));
         }
         Assert.Contains("\n", vocabulary);
-        var lengths = splits.Sft.Select(d => FarmText.Tokenize(d.Output).Count).ToList();
+        var lengths = splits.Sft.Select(d => CanonicalText.Tokenize(d.Output).Count).ToList();
         Assert.InRange(lengths.Average(), 5, 80);
     }
 
     [Fact]
     public void Canonical_text_follows_the_spacing_rules()
     {
-        Assert.Equal("Here are 2 fruits:\n1. apple\n2. pear", FarmText.Detokenize(["Here", "are", "2", "fruits", ":", "\n", "1", ".", "apple", "\n", "2", ".", "pear"]));
-        Assert.Equal("a (b) c, d!", FarmText.Detokenize(FarmText.Tokenize("a ( b ) c , d !")));
-        Assert.Equal(["x", "\n", "12", "ab", "?"], FarmText.Tokenize("x \n 12ab?"));
+        Assert.Equal("Here are 2 fruits:\n1. apple\n2. pear", CanonicalText.Detokenize(["Here", "are", "2", "fruits", ":", "\n", "1", ".", "apple", "\n", "2", ".", "pear"]));
+        Assert.Equal("a (b) c, d!", CanonicalText.Detokenize(CanonicalText.Tokenize("a ( b ) c , d !")));
+        Assert.Equal(["x", "\n", "12", "ab", "?"], CanonicalText.Tokenize("x \n 12ab?"));
     }
 
     [Fact]

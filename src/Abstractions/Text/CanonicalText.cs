@@ -1,15 +1,15 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace AlpacaFarm.Simulation;
+namespace AlpacaFarm.Abstractions.Text;
 
 /// <summary>
-/// The world's text contract, shared with the modeling SDK. A token is a newline, a run of letters, a run of digits or
-/// one other non-space character. Canonical text joins tokens with one space, except none before <c>. , ; : ! ? )</c>,
-/// none after <c>(</c> or a newline, and none before a newline. Every text the world generates is canonical:
-/// <c>Detokenize(Tokenize(text)) == text</c>.
+/// The farm world's text rule, shared by the world that writes its texts and the tokenizer that reads them. A token is a
+/// newline, a run of letters, a run of digits or one other non-space character. Canonical text joins tokens with one
+/// space, except none before <c>. , ; : ! ? )</c> or a newline and none after <c>(</c> or a newline. Every text the world
+/// generates is canonical: <c>Detokenize(Tokenize(text)) == text</c>.
 /// </summary>
-public static partial class FarmText
+public static partial class CanonicalText
 {
     [GeneratedRegex(@"\n|[A-Za-z]+|[0-9]+|[^\sA-Za-z0-9]", RegexOptions.CultureInvariant)]
     private static partial Regex TokenPattern();
@@ -18,7 +18,7 @@ public static partial class FarmText
     public static IReadOnlyList<string> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return TokenPattern().Matches(text).Select(match => match.Value).ToList();
+        return [.. TokenPattern().Matches(text).Select(match => match.Value)];
     }
 
     /// <summary>The canonical text of a token sequence.</summary>
@@ -38,6 +38,14 @@ public static partial class FarmText
 
     /// <summary>Whether <paramref name="text"/> is canonical.</summary>
     public static bool IsCanonical(string text) => Detokenize(Tokenize(text)) == text;
+
+    /// <summary>Whether <paramref name="text"/> is exactly one token.</summary>
+    public static bool IsToken(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var match = TokenPattern().Match(text);
+        return match.Success && match.Index == 0 && match.Length == text.Length;
+    }
 
     private static bool NeedsSpace(string previous, string token) =>
         token is not ("." or "," or ";" or ":" or "!" or "?" or ")" or "\n") && previous is not ("(" or "\n");

@@ -1,8 +1,8 @@
-using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Plugins.Dpo;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AlpacaFarm.Tests.Modeling;
+namespace AlpacaFarm.Tests.Methods;
 
 /// <summary>DPO, IPO and SimPO on a two-pair batch against values worked out by hand (the softplus values with a calculator).</summary>
 [Collection(TorchCollection.Name)]

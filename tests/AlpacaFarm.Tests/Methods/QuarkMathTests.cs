@@ -1,8 +1,9 @@
 using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Plugins.Quark;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AlpacaFarm.Tests.Modeling;
+namespace AlpacaFarm.Tests.Methods;
 
 /// <summary>Quark's quantile bins and its per-token loss against values worked out by hand.</summary>
 [Collection(TorchCollection.Name)]

@@ -1,7 +1,8 @@
 using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Plugins.Ppo;
 using TorchSharp;
 
-namespace AlpacaFarm.Tests.Modeling;
+namespace AlpacaFarm.Tests.Methods;
 
 /// <summary>GAE, both whitenings, the clipped losses and the KL controllers against values worked out by hand on 2×4 examples.</summary>
 [Collection(TorchCollection.Name)]
@@ -13,7 +14,7 @@ public sealed class PpoMathTests
     [Fact]
     public void Gae_with_gamma_and_lambda_one_is_the_reward_to_go_less_the_value()
     {
-        var (advantages, returns) = Advantages.Gae(Rewards, [[0.5f, 0.5f, 0.5f, 0.5f], [1, 1, 1]], gamma: 1, lambda: 1);
+        var (advantages, returns) = Gae.Estimate(Rewards, [[0.5f, 0.5f, 0.5f, 0.5f], [1, 1, 1]], gamma: 1, lambda: 1);
 
         // Σ_{k≥t} r_k − V_t: row 1 is 1 − 0.5 at every token, row 2 is 2 − 1; the returns are the rewards-to-go.
         Assert.Equal([[0.5f, 0.5f, 0.5f, 0.5f], [1, 1, 1]], advantages);
@@ -23,7 +24,7 @@ public sealed class PpoMathTests
     [Fact]
     public void Gae_discounts_by_gamma_times_lambda()
     {
-        var (advantages, returns) = Advantages.Gae([Rewards[0]], [[0.5f, 0.5f, 0.5f, 0.5f]], gamma: 0.5, lambda: 0.5);
+        var (advantages, returns) = Gae.Estimate([Rewards[0]], [[0.5f, 0.5f, 0.5f, 0.5f]], gamma: 0.5, lambda: 0.5);
 
         // δ3 = 1 + 0 − 0.5 = 0.5; δ2 = δ1 = δ0 = 0 + 0.5·0.5 − 0.5 = −0.25; A_t = δ_t + 0.25·A_{t+1}:
         // A3 = 0.5, A2 = −0.25 + 0.125 = −0.125, A1 = −0.25 − 0.03125 = −0.28125, A0 = −0.25 − 0.0703125 = −0.3203125.
@@ -37,8 +38,8 @@ public sealed class PpoMathTests
         float[][] rows = [[1, 2, 3, 4], [5, 6, 7]];
 
         // Over all seven tokens: mean 4, population variance (9 + 4 + 1 + 0 + 1 + 4 + 9) / 7 = 4, std 2.
-        var shifted = Advantages.Whiten(rows, shiftMean: true);
-        var kept = Advantages.Whiten(rows, shiftMean: false);
+        var shifted = Whitening.Whiten(rows, shiftMean: true);
+        var kept = Whitening.Whiten(rows, shiftMean: false);
 
         AssertClose([[-1.5, -1, -0.5, 0], [0.5, 1, 1.5]], shifted);
         AssertClose([[2.5, 3, 3.5, 4], [4.5, 5, 5.5]], kept);
@@ -103,14 +104,14 @@ public sealed class PpoMathTests
         // Each token gains its term / 2: −0.5, −1, −0.25, −0.25; the last gives back Σ terms / 2 = −2.
         Assert.Equal([-0.6, -1, -0.45, 3.25], credited.Select(r => Math.Round(r, 5)));
         // Rewards-to-go: before 1.2, 1.3, 1.3, 1.5; after, each less the earlier tokens' terms / 2 (0, −0.5, −1.5, −1.75).
-        var (_, returns) = Advantages.Gae([credited], [[0f, 0, 0, 0]], gamma: 1, lambda: 1);
+        var (_, returns) = Gae.Estimate([credited], [[0f, 0, 0, 0]], gamma: 1, lambda: 1);
         Assert.Equal([1.2, 1.8, 2.8, 3.25], returns[0].Select(r => Math.Round(r, 5)));
 
         // Centred on −1 the gains are (x − (−1)) / 2 = 0, −0.5, 0.25, 0.25, summing to 0: the last keeps 1.5 + 0.25.
         var centred = RewardShaping.CreditTokens(rewards, terms, tokensPerResponse: 2, centre: -1);
         Assert.Equal([-0.1, -0.5, 0.05, 1.75], centred.Select(r => Math.Round(r, 5)));
         // Rewards-to-go 1.2, 1.3, 1.3, 1.5 less the earlier tokens' centred gains (0, 0, −0.5, −0.25).
-        var (_, centredReturns) = Advantages.Gae([centred], [[0f, 0, 0, 0]], gamma: 1, lambda: 1);
+        var (_, centredReturns) = Gae.Estimate([centred], [[0f, 0, 0, 0]], gamma: 1, lambda: 1);
         Assert.Equal([1.2, 1.3, 1.8, 1.75], centredReturns[0].Select(r => Math.Round(r, 5)));
         Assert.Throws<ArgumentException>(() => RewardShaping.CreditTokens(rewards, [-1, -2, -0.5f], 2, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => RewardShaping.CreditTokens(rewards, terms, 0, 0));

@@ -1,10 +1,10 @@
-namespace AlpacaFarm.Modeling.Reinforcement;
+namespace AlpacaFarm.Plugins.Ppo;
 
 /// <summary>
 /// Generalised advantage estimation (Schulman et al. 2016) over each rollout's response tokens. Rows are jagged: a
 /// response's own length ends its row, and the value after its last token is 0 (the episode is over).
 /// </summary>
-public static class Advantages
+internal static class Gae
 {
     /// <summary>
     /// Per token t: δ_t = r_t + γ·V_{t+1} − V_t and A_t = δ_t + γλ·A_{t+1}, computed backwards from the last token; the
@@ -15,7 +15,7 @@ public static class Advantages
     /// <param name="values">Per rollout, the value estimate at each response token (same lengths).</param>
     /// <param name="gamma">Discount γ in [0, 1].</param>
     /// <param name="lambda">GAE's λ in [0, 1].</param>
-    public static (float[][] Advantages, float[][] Returns) Gae(IReadOnlyList<float[]> rewards, IReadOnlyList<float[]> values, double gamma, double lambda)
+    public static (float[][] Advantages, float[][] Returns) Estimate(IReadOnlyList<float[]> rewards, IReadOnlyList<float[]> values, double gamma, double lambda)
     {
         ArgumentNullException.ThrowIfNull(rewards);
         ArgumentNullException.ThrowIfNull(values);
@@ -39,21 +39,5 @@ public static class Advantages
             returns[row] = [.. a.Select((advantage, t) => advantage + v[t])];
         }
         return (advantages, returns);
-    }
-
-    /// <summary>
-    /// Whitening over every token of every rollout: (x − mean) / √(variance + 1e-8), with the population variance. With
-    /// <paramref name="shiftMean"/> false the mean is added back, so only the scale changes (AlpacaFarm whitens rewards
-    /// that way, and advantages with the mean shifted to 0).
-    /// </summary>
-    public static float[][] Whiten(IReadOnlyList<float[]> rows, bool shiftMean)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var count = rows.Sum(row => row.Length);
-        if (count == 0) return [.. rows.Select(row => row.ToArray())];
-        var mean = rows.Sum(row => row.Sum(x => (double)x)) / count;
-        var variance = rows.Sum(row => row.Sum(x => (x - mean) * (x - mean))) / count;
-        var scale = 1 / Math.Sqrt(variance + 1e-8);
-        return [.. rows.Select(row => row.Select(x => (float)((x - mean) * scale + (shiftMean ? 0 : mean))).ToArray())];
     }
 }

@@ -2,10 +2,10 @@ using AlpacaFarm.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AlpacaFarm.Modeling.Reinforcement;
+namespace AlpacaFarm.Plugins.Dpo;
 
 /// <summary>Which loss <see cref="PreferenceObjective"/> minimises on a batch of preference pairs.</summary>
-public enum PreferenceLoss
+internal enum PreferenceLoss
 {
     /// <summary>DPO (Rafailov et al. 2023): −log σ(β·h), h the difference of the two responses' log-ratios to the reference.</summary>
     Dpo,
@@ -24,7 +24,7 @@ public enum PreferenceLoss
 /// h = (log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l)):
 /// DPO = mean −log σ(β·h); IPO = mean (h − 1/(2β))²; SimPO = mean −log σ(β·(log π(y_w)/|y_w| − log π(y_l)/|y_l|) − γ).
 /// </summary>
-public static class PreferenceObjective
+internal static class PreferenceObjective
 {
     /// <summary>The loss's mean over the pairs, differentiable through the policy's log-probabilities.</summary>
     /// <param name="beta">DPO's and IPO's β (the strength of the implicit anchor), or SimPO's reward scale.</param>
@@ -79,5 +79,5 @@ public static class PreferenceObjective
 /// Summed response log-probabilities of a batch of pairs, each [pairs] float32: under the policy (with its graph),
 /// under the frozen reference (constants; ignored by SimPO), and the responses' token counts (end-of-sequence included).
 /// </summary>
-public sealed record PairLogProbs(
+internal sealed record PairLogProbs(
     Tensor PolicyChosen, Tensor PolicyRejected, Tensor ReferenceChosen, Tensor ReferenceRejected, Tensor ChosenLengths, Tensor RejectedLengths);

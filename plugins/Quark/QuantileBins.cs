@@ -1,11 +1,11 @@
-namespace AlpacaFarm.Modeling.Reinforcement;
+namespace AlpacaFarm.Plugins.Quark;
 
 /// <summary>
 /// Quark's reward quantiles: a pool of scored rollouts sorted by score, best first, and cut into equal bins, bin 0 the
 /// best. Ties keep the pool's order (the earlier rollout ranks higher), so the same pool always bins the same way.
 /// With a pool that does not divide evenly, bin sizes differ by at most one (rank r goes to bin ⌊r·bins / n⌋).
 /// </summary>
-public static class QuantileBins
+internal static class QuantileBins
 {
     /// <summary>The bin of each score, in the pool's order.</summary>
     public static int[] Assign(IReadOnlyList<float> scores, int bins)

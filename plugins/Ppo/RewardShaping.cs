@@ -1,10 +1,10 @@
-namespace AlpacaFarm.Modeling.Reinforcement;
+namespace AlpacaFarm.Plugins.Ppo;
 
 /// <summary>
 /// The per-token rewards of RLHF with a KL anchor, as AlpacaFarm shapes them: every response token pays
 /// β·max(0, log π − log π_ref), and the last one also earns the reward model's score of the whole response.
 /// </summary>
-public static class RewardShaping
+internal static class RewardShaping
 {
     /// <summary>Per token, log π − log π_ref clamped at 0: the policy is never paid for falling below the reference.</summary>
     public static float[] ClampedKl(IReadOnlyList<float> logProbs, IReadOnlyList<float> referenceLogProbs)

@@ -15,20 +15,20 @@ namespace AlpacaFarm.TestPlugins.Sdk;
 
 /// <summary>
 /// A test method that touches the whole plugin surface of the SDK: opens the SFT policy, the reward model and the
-/// shared pairs from their handles, fine-tunes on each pair's preferred output with the shared training loop, reports
-/// through the host's reporter and returns the saved policy.
+/// shared pairs from their handles, fine-tunes on both outputs of every pair (labels ignored: a smoke test of the surface,
+/// not a method to use) with the shared training loop, reports through the host's reporter and returns the saved policy.
 /// </summary>
-public sealed class PreferredOutputSftMethod : IMethod
+public sealed class PairOutputsSftMethod : IMethod
 {
     /// <summary>Written into the returned checkpoint.</summary>
     public const string CodeVersion = "test-sdk-sft/1";
 
     public MethodDescriptor Descriptor { get; } = new(
-        "test-sdk-sft", "Preferred-output SFT (test)", "1.0.0", MethodKind.TrainingTime,
-        "Fine-tunes the SFT policy on the preferred output of each shared pair.", "none",
+        "test-sdk-sft", "Pair-outputs SFT (test)", "1.0.0", MethodKind.TrainingTime,
+        "Fine-tunes the SFT policy on both outputs of each shared pair, labels ignored.", "none",
         [
             HyperparameterSpec.Int("steps", 1, 1, 1000, null, "Optimiser steps."),
-            HyperparameterSpec.Int("batch_size", 4, 1, 1024, null, "Preferred outputs per step."),
+            HyperparameterSpec.Int("batch_size", 4, 1, 1024, null, "Outputs per step."),
             HyperparameterSpec.Float("learning_rate", 0.001, 1e-9, 1, null, "AdamW learning rate."),
         ], IsImplemented: true);
 
@@ -39,14 +39,14 @@ public sealed class PreferredOutputSftMethod : IMethod
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
         var pairs = PreferencePairs.Read(spec.PreferenceData);
-        var preferred = pairs.Select(p => (p.Instruction, Response: p.Preference <= 1.5 ? p.Output1 : p.Output2)).ToList();
+        var outputs = pairs.SelectMany(p => new[] { (p.Instruction, Response: p.Output1), (p.Instruction, Response: p.Output2) }).ToList();
         using (var scorer = RewardScorer.Open(spec.RewardModel, spec.Compute))
         {
-            var mean = scorer.Score(preferred).Average();
-            context.Reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture, $"mean reward of the preferred outputs before training: {mean}"));
+            var mean = scorer.Score(outputs).Average();
+            context.Reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture, $"mean reward of the outputs before training: {mean}"));
         }
 
-        var fitted = preferred.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Response, model.Config.MaxSequenceLength)).ToArray();
+        var fitted = outputs.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Response, model.Config.MaxSequenceLength)).ToArray();
         var options = new TrainingOptions(
             Epochs: 1, BatchSize: spec.Hyperparameters.GetInt("batch_size"), LearningRate: spec.Hyperparameters.GetDouble("learning_rate"),
             Seed: spec.Seed, MaxSteps: spec.Hyperparameters.GetInt("steps"), ProgressEvery: 1);

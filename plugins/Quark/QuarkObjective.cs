@@ -1,11 +1,12 @@
+using AlpacaFarm.Modeling.Reinforcement;
 using AlpacaFarm.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AlpacaFarm.Modeling.Reinforcement;
+namespace AlpacaFarm.Plugins.Quark;
 
 /// <summary>What one Quark minibatch's loss was made of, as plain numbers for the step log (means over response tokens).</summary>
-public sealed record QuarkLossParts(double NegativeLogLikelihood, double Kl, double Entropy);
+internal sealed record QuarkLossParts(double NegativeLogLikelihood, double Kl, double Entropy);
 
 /// <summary>
 /// Quark's per-token loss (Lu et al. 2022, as AlpacaFarm minimises it): −log π(y_t) + c_KL·KL(π ‖ π_ref) − c_H·H(π),
@@ -13,7 +14,7 @@ public sealed record QuarkLossParts(double NegativeLogLikelihood, double Kl, dou
 /// have more ids than the reference (its control tokens, appended last): its logits are cut to the reference's
 /// vocabulary, which changes nothing, since a control token's logit is masked to probability 0.
 /// </summary>
-public static class QuarkObjective
+internal static class QuarkObjective
 {
     /// <summary>The loss (differentiable through <paramref name="logits"/>) and its parts.</summary>
     /// <param name="logits">The policy's logits [batch, time, vocabulary] at the positions that predict each response token.</param>
