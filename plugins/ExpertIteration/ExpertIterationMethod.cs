@@ -35,10 +35,7 @@ public sealed class ExpertIterationMethod : IMethod
             HyperparameterSpec.Float("temperature", 0.5, 0, 10, "1.0", "Sampling temperature of the candidates (validation sweep: plugins/BestOfN/README.md)."),
             HyperparameterSpec.Float("top_p", 0.9, 1e-6, 1, "0.9", "Nucleus mass of the candidates' sampling."),
             HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest candidate, in tokens."),
-            HyperparameterSpec.Float("learning_rate", 1.5e-3, 1e-9, 1, "2e-5", "Peak AdamW learning rate of the fine-tuning."),
-            HyperparameterSpec.Int("epochs", 4, 1, 100, "3", "Passes over the selected outputs."),
-            HyperparameterSpec.Int("batch_size", 32, 1, 4096, "128", "Demonstrations per optimiser step."),
-            HyperparameterSpec.Float("warmup_ratio", 0.05, 0, 0.99, "0.03", "Fraction of steps warming up linearly."),
+            .. new FineTuneHyperparameters(1.5e-3, 4, 32, 0.05, "selected demonstrations", ("2e-5", "3", "128", "0.03")).Table(),
         ],
         IsImplemented: true);
 

@@ -23,12 +23,8 @@ public sealed class BinaryFeedMeMethod : IMethod
         Kind: MethodKind.TrainingTime,
         Description: "Continues supervised fine-tuning of the SFT policy on the preferred output of each pair.",
         PaperReference: "OpenAI FeedME (2022); AlpacaFarm (Dubois et al. 2023) §4",
-        Hyperparameters: [
-            HyperparameterSpec.Float("learning_rate", 1e-4, 1e-9, 1, "2e-5 (SFT's; the paper gives none)", "Peak AdamW learning rate (validation sweep: plugins/FeedMe/README.md)."),
-            HyperparameterSpec.Int("epochs", 1, 1, 100, "3", "Passes over the chosen responses."),
-            HyperparameterSpec.Int("batch_size", 32, 1, 4096, "128", "Examples per optimiser step."),
-            HyperparameterSpec.Float("warmup_ratio", 0.03, 0, 0.99, "0.03", "Fraction of steps warming up linearly."),
-        ],
+        Hyperparameters: new FineTuneHyperparameters(1e-4, 1, 32, 0.03, "chosen responses", ("2e-5 (SFT's; the paper gives none)", "3", "128", "0.03"),
+            "validation sweep: plugins/FeedMe/README.md").Table(),
         IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)

@@ -31,12 +31,8 @@ public sealed class BinaryRewardConditioningMethod : IMethod
         Kind: MethodKind.TrainingTime,
         Description: "Fine-tunes on both outputs of each pair prefixed with a good/bad control token; generates with the good token.",
         PaperReference: "Keskar et al. 2019; Liu et al. 2023; AlpacaFarm (Dubois et al. 2023) §4",
-        Hyperparameters: [
-            HyperparameterSpec.Float("learning_rate", 3e-4, 1e-9, 1, "2e-5 (SFT's; the paper gives none)", "Peak AdamW learning rate."),
-            HyperparameterSpec.Int("epochs", 1, 1, 100, "3", "Passes over the conditioned examples (two per pair)."),
-            HyperparameterSpec.Int("batch_size", 32, 1, 4096, "128", "Examples per optimiser step."),
-            HyperparameterSpec.Float("warmup_ratio", 0.03, 0, 0.99, "0.03", "Fraction of steps warming up linearly."),
-        ],
+        Hyperparameters: new FineTuneHyperparameters(3e-4, 1, 32, 0.03, "conditioned examples (two per pair)",
+            ("2e-5 (SFT's; the paper gives none)", "3", "128", "0.03")).Table(),
         IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Reinforcement;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Transformer;
@@ -69,29 +70,19 @@ public sealed class PpoMethod : IMethod
     {
         var (spec, reporter) = (context.Spec, context.Reporter);
         var settings = PpoSettings.From(spec.Hyperparameters);
-        if (settings.WarmupSteps >= settings.TotalSteps && settings.WarmupSteps > 0)
-            throw new ArgumentException($"warmup_steps ({settings.WarmupSteps}) must be fewer than total_steps ({settings.TotalSteps})");
         if (settings.LikelihoodLogRatio && settings.LikelihoodCredit != LikelihoodCredit.Last)
             throw new ArgumentException("likelihood_log_ratio needs likelihood_credit=last: the log-ratio is read per response");
-        if (spec.Splits.Unlabeled.Count == 0) throw new InvalidOperationException("the unlabeled split is empty: PPO has nothing to roll out on");
 
-        var device = TorchDevice.Of(spec.Compute);
-        var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
-        using var trained = policy;
-        var (frozen, _) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
-        using var reference = frozen;
-        var (scorer, _) = Checkpoint.LoadRewardModel(spec.RewardModel, device);
-        using var rewardModel = scorer;
-        using var valueModel = ValueModel(rewardModel, spec.Seed, device);
-        foreach (var parameter in reference.parameters().Concat(rewardModel.parameters())) parameter.requires_grad = false;
+        using var models = OnlineRunModels.Load(spec, settings.WarmupSteps, settings.TotalSteps, "PPO");
+        using var valueModel = ValueModel(models.RewardModel, spec.Seed, models.Device);
 
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
             $"PPO: {settings.TotalSteps} steps of {settings.RolloutBatchSize} rollouts on {spec.Splits.Unlabeled.Count} unlabeled instructions, " +
             $"{settings.OptimizerStepsPerStep} optimiser steps each; β {settings.KlCoefficient} ({(settings.AdaptiveKl ? "adaptive" : "fixed")})"));
-        new PpoTrainer(settings, trained, reference, valueModel, rewardModel, tokenizer, spec.Splits.Unlabeled, spec.Seed, reporter, spec.WorkDirectory)
-            .Train(cancellationToken);
+        new PpoTrainer(settings, models.Policy, models.Reference, valueModel, models.RewardModel, models.Tokenizer, spec.Splits.Unlabeled, spec.Seed,
+            reporter, spec.WorkDirectory).Train(cancellationToken);
 
-        IPolicy result = TorchPolicy.Save(trained, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), PpoTrainer.CodeVersion, spec.Compute,
+        IPolicy result = TorchPolicy.Save(models.Policy, models.Tokenizer, Path.Combine(spec.WorkDirectory, "policy"), PpoTrainer.CodeVersion, spec.Compute,
             $"ppo ({settings.TotalSteps} steps)");
         return Task.FromResult(result);
     }

@@ -7,6 +7,7 @@ using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
@@ -50,8 +51,13 @@ internal sealed class PpoTrainer(
         var resumed = PpoResume.Load(workDirectory, actorCritic, schedule);
         var coefficient = resumed?.KlCoefficient ?? settings.KlCoefficient;
         var kl = settings.AdaptiveKl ? KlController.Adaptive(coefficient, settings.KlTarget, settings.KlHorizon) : KlController.Fixed(coefficient);
-        using var log = new StepLog(workDirectory, resumed?.Step ?? 0);
-        if (resumed is not null) ReportResumed(resumed.Step);
+        using var log = new StepCsvLog(workDirectory, StepRecord.Header.Split(','), resumed?.Step ?? 0);
+        var checkpoints = new StepCheckpoints(workDirectory, settings.SaveEvery, settings.TotalSteps, CodeVersion, reporter);
+        if (resumed is not null)
+        {
+            reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture, $"resuming after step {resumed.Step} from {workDirectory}"));
+            checkpoints.ReportSaved(resumed.Step);
+        }
         reference.eval();
         rewardModel.eval();
 
@@ -99,30 +105,14 @@ internal sealed class PpoTrainer(
                 parts.Average(p => p.Parts.ClipFraction), parts.Average(p => p.Parts.ApproximateKl), rollouts.Average(r => (double)r.Response.Length),
                 generationSeconds, scoringSeconds, trainingSeconds);
             kl.Update(meanKl, rollouts.Count);
-            log.Write(record);
+            log.Write(record.Values());
             reporter.Report(new MethodProgress("ppo", step + 1, settings.TotalSteps, record.Metrics()));
 
-            if (settings.SaveEvery > 0 && (step + 1) % settings.SaveEvery == 0 && step + 1 < settings.TotalSteps)
+            if (checkpoints.Due(step + 1))
             {
-                var handle = Checkpoint.SavePolicy(policy, tokenizer, CheckpointFolder(step + 1), CodeVersion);
-                reporter.ReportArtifact(new MethodArtifact(handle, step + 1, CheckpointLabel(step + 1)));
+                checkpoints.Save(policy, tokenizer, step + 1);
                 PpoResume.Save(workDirectory, new PpoResumeState(step + 1, schedule.StepsTaken, kl.Value), actorCritic, schedule);
             }
-        }
-    }
-
-    private string CheckpointFolder(int step) =>
-        Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{step}"));
-
-    private static string CheckpointLabel(int step) => string.Create(CultureInfo.InvariantCulture, $"policy at step {step}");
-
-    // A resumed run reports again the checkpoints its killed predecessor made, so this run's record lists them all.
-    private void ReportResumed(int step)
-    {
-        reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture, $"resuming after step {step} from {workDirectory}"));
-        for (var saved = settings.SaveEvery; saved > 0 && saved <= step; saved += settings.SaveEvery)
-        {
-            reporter.ReportArtifact(new MethodArtifact(ArtifactHandle.ForFolder(ArtifactKind.Policy, CheckpointFolder(saved), CodeVersion), saved, CheckpointLabel(saved)));
         }
     }
 

@@ -3,6 +3,7 @@ using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
+using AlpacaFarm.Modeling.Reinforcement;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Tokenization;
@@ -48,37 +49,26 @@ public sealed class QuarkMethod : IMethod
     {
         var (spec, reporter) = (context.Spec, context.Reporter);
         var settings = QuarkSettings.From(spec.Hyperparameters);
-        if (settings.WarmupSteps >= settings.TotalSteps && settings.WarmupSteps > 0)
-            throw new ArgumentException($"warmup_steps ({settings.WarmupSteps}) must be fewer than total_steps ({settings.TotalSteps})");
         if (settings.Bins > settings.RolloutBatchSize)
             throw new ArgumentException($"num_reward_tokens ({settings.Bins}) must not exceed rollout_batch_size ({settings.RolloutBatchSize})");
-        if (spec.Splits.Unlabeled.Count == 0) throw new InvalidOperationException("the unlabeled split is empty: Quark has nothing to roll out on");
 
-        var device = TorchDevice.Of(spec.Compute);
-        var (sft, words) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
-        WordTokenizer tokenizer = words;
-        var policy = sft;
+        using var models = OnlineRunModels.Load(spec, settings.WarmupSteps, settings.TotalSteps, "Quark");
         if (settings.Tokens)
         {
-            tokenizer = words.WithControlTokens([.. Enumerable.Range(0, settings.Bins).Select(QuarkSettings.Token)]);
-            policy = ControlTokenGrowth.Grow(sft, tokenizer.ControlTokens.Count - words.ControlTokens.Count,
-                TorchSeeding.Generator("quark-reward-tokens", string.Join(',', tokenizer.ControlTokens), spec.Seed));
-            sft.Dispose();
+            var words = models.Tokenizer;
+            var tokenizer = words.WithControlTokens([.. Enumerable.Range(0, settings.Bins).Select(QuarkSettings.Token)]);
+            models.ReplacePolicy(ControlTokenGrowth.Grow(models.Policy, tokenizer.ControlTokens.Count - words.ControlTokens.Count,
+                TorchSeeding.Generator("quark-reward-tokens", string.Join(',', tokenizer.ControlTokens), spec.Seed)), tokenizer);
         }
-        using var trained = policy;
-        var (frozen, _) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
-        using var reference = frozen;
-        var (scorer, _) = Checkpoint.LoadRewardModel(spec.RewardModel, device);
-        using var rewardModel = scorer;
-        foreach (var parameter in reference.parameters().Concat(rewardModel.parameters())) parameter.requires_grad = false;
 
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
             $"Quark ({(settings.Tokens ? "tokens" : "top-bin")}): {settings.TotalSteps} steps of {settings.RolloutBatchSize} rollouts in {settings.Bins} bins on " +
             $"{spec.Splits.Unlabeled.Count} unlabeled instructions, {settings.OptimizerStepsPerStep} optimiser steps each; kl_coef {settings.KlCoefficient}"));
-        var trainer = new QuarkTrainer(settings, trained, reference, rewardModel, tokenizer, spec.Splits.Unlabeled, spec.Seed, reporter, spec.WorkDirectory);
+        var trainer = new QuarkTrainer(settings, models.Policy, models.Reference, models.RewardModel, models.Tokenizer, spec.Splits.Unlabeled, spec.Seed,
+            reporter, spec.WorkDirectory);
         trainer.Train(cancellationToken);
 
-        IPolicy result = TorchPolicy.Save(trained, tokenizer, Path.Combine(spec.WorkDirectory, "policy"), QuarkTrainer.CodeVersion, spec.Compute,
+        IPolicy result = TorchPolicy.Save(models.Policy, models.Tokenizer, Path.Combine(spec.WorkDirectory, "policy"), QuarkTrainer.CodeVersion, spec.Compute,
             $"quark {(settings.Tokens ? "tokens" : "top-bin")} ({settings.TotalSteps} steps)", decodeControl: trainer.DecodeControl);
         return Task.FromResult(result);
     }

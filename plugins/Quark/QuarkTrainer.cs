@@ -6,6 +6,7 @@ using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Reinforcement;
+using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Scoring;
 using AlpacaFarm.Modeling.Tokenization;
 using AlpacaFarm.Modeling.Training;
@@ -45,7 +46,8 @@ internal sealed class QuarkTrainer(
         var options = new TrainingOptions(LearningRate: settings.LearningRate, WarmupFraction: settings.WarmupSteps / (double)settings.TotalSteps,
             MinLearningRateRatio: 1, WeightDecay: 0, MaxGradNorm: 1, Seed: seed) { AdamEpsilon = settings.AdamEpsilon };
         using var schedule = new AdamWSchedule(policy, options, settings.TotalSteps * settings.OptimizerStepsPerStep);
-        using var log = new StepLog(workDirectory, settings.Bins);
+        using var log = new StepCsvLog(workDirectory, StepRecord.Header(settings.Bins).Split(','));
+        var checkpoints = new StepCheckpoints(workDirectory, settings.SaveEvery, settings.TotalSteps, CodeVersion, reporter, DecodeControl);
         reference.eval();
         rewardModel.eval();
 
@@ -86,15 +88,10 @@ internal sealed class QuarkTrainer(
                 Enumerable.Range(0, kept.Length).Where(j => bins[j] == 0).Average(j => (double)scores[j]),
                 QuantileBins.LowerBounds(scores, bins, settings.Bins), parts.Average(p => p.Kl), parts.Average(p => p.Entropy),
                 parts.Average(p => p.NegativeLogLikelihood), kept.Average(i => (double)responses[i].Length), generationSeconds, scoringSeconds, trainingSeconds);
-            log.Write(record);
+            log.Write(record.Values());
             reporter.Report(new MethodProgress("quark", step + 1, settings.TotalSteps, record.Metrics()));
 
-            if (settings.SaveEvery > 0 && (step + 1) % settings.SaveEvery == 0 && step + 1 < settings.TotalSteps)
-            {
-                var handle = Checkpoint.SavePolicy(policy, tokenizer, Path.Combine(workDirectory, "checkpoints", string.Create(CultureInfo.InvariantCulture, $"step-{step + 1}")),
-                    CodeVersion, DecodeControl);
-                reporter.ReportArtifact(new MethodArtifact(handle, step + 1, string.Create(CultureInfo.InvariantCulture, $"policy at step {step + 1}")));
-            }
+            if (checkpoints.Due(step + 1)) checkpoints.Save(policy, tokenizer, step + 1);
         }
     }
 

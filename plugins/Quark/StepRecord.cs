@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AlpacaFarm.Plugins.Quark;
 
 /// <summary>What one Quark step did, as a row of steps.csv and as the metrics reported to the host.</summary>
@@ -26,10 +24,10 @@ internal sealed record StepRecord(
         string.Join(',', Enumerable.Range(0, bins).Select(b => $"bin{b}_lower")) +
         ",kl,entropy,nll,response_length,generation_seconds,scoring_seconds,training_seconds";
 
-    public string ToCsv() => string.Join(',', new double[] { Step, Reward, RewardHead, RewardLikelihood, TopBinReward }
+    /// <summary>The row of steps.csv, in <see cref="Header"/>'s order.</summary>
+    public IEnumerable<double> Values() => new double[] { Step, Reward, RewardHead, RewardLikelihood, TopBinReward }
         .Concat(BinLowerBounds)
-        .Concat([Kl, Entropy, NegativeLogLikelihood, ResponseLength, GenerationSeconds, ScoringSeconds, TrainingSeconds])
-        .Select(value => value.ToString("G7", CultureInfo.InvariantCulture)));
+        .Concat([Kl, Entropy, NegativeLogLikelihood, ResponseLength, GenerationSeconds, ScoringSeconds, TrainingSeconds]);
 
     /// <summary>What the host shows as the run goes; steps.csv keeps every column.</summary>
     public Dictionary<string, double> Metrics() => new(StringComparer.Ordinal)
@@ -37,23 +35,4 @@ internal sealed record StepRecord(
         ["reward"] = Reward, ["top bin"] = TopBinReward, ["kl"] = Kl, ["entropy"] = Entropy, ["length"] = ResponseLength,
         ["s/step"] = GenerationSeconds + ScoringSeconds + TrainingSeconds,
     };
-}
-
-/// <summary>runs/KEY/steps.csv: one row per Quark step, flushed as it is written.</summary>
-internal sealed class StepLog : IDisposable
-{
-    public const string FileName = "steps.csv";
-
-    private readonly StreamWriter _writer;
-
-    public StepLog(string workDirectory, int bins)
-    {
-        Directory.CreateDirectory(workDirectory);
-        _writer = new StreamWriter(Path.Combine(workDirectory, FileName), append: false) { AutoFlush = true };
-        _writer.WriteLine(StepRecord.Header(bins));
-    }
-
-    public void Write(StepRecord record) => _writer.WriteLine(record.ToCsv());
-
-    public void Dispose() => _writer.Dispose();
 }
