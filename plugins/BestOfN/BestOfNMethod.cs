@@ -1,5 +1,6 @@
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Scoring;
 
@@ -23,7 +24,7 @@ public sealed class BestOfNMethod : IMethod
             HyperparameterSpec.Int("n", 16, 1, 4096, "16", "Samples drawn per instruction; the reward model keeps the best."),
             HyperparameterSpec.Float("temperature", 0.5, 0, 10, "1.0", "Sampling temperature of the candidates (validation sweep: plugins/BestOfN/README.md)."),
             HyperparameterSpec.Float("top_p", 0.9, 1e-6, 1, "0.9", "Nucleus mass of the candidates' sampling."),
-            HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest candidate, in tokens (the evaluation's cap applies too)."),
+            SamplingOptions.MaxNewTokensHyperparameter("candidate", "the evaluation's cap applies too"),
         ],
         IsImplemented: true);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Reporting;
+using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Reporting;
@@ -34,8 +35,8 @@ public sealed class ExpertIterationMethod : IMethod
                 "Unlabeled instructions to draw for, from the start of the split (all of it when the split is smaller)."),
             HyperparameterSpec.Float("temperature", 0.5, 0, 10, "1.0", "Sampling temperature of the candidates (validation sweep: plugins/BestOfN/README.md)."),
             HyperparameterSpec.Float("top_p", 0.9, 1e-6, 1, "0.9", "Nucleus mass of the candidates' sampling."),
-            HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest candidate, in tokens."),
-            .. new FineTuneHyperparameters(1.5e-3, 4, 32, 0.05, "selected demonstrations", ("2e-5", "3", "128", "0.03")).Table(),
+            SamplingOptions.MaxNewTokensHyperparameter("candidate"),
+            .. new FineTuneHyperparameters(1.5e-3, 4, 32, 0.05, "selected demonstrations", FineTuneHyperparameters.PaperSft()).Table(),
         ],
         IsImplemented: true);
 

@@ -23,7 +23,7 @@ public sealed class BinaryFeedMeMethod : IMethod
         Kind: MethodKind.TrainingTime,
         Description: "Continues supervised fine-tuning of the SFT policy on the preferred output of each pair.",
         PaperReference: "OpenAI FeedME (2022); AlpacaFarm (Dubois et al. 2023) §4",
-        Hyperparameters: new FineTuneHyperparameters(1e-4, 1, 32, 0.03, "chosen responses", ("2e-5 (SFT's; the paper gives none)", "3", "128", "0.03"),
+        Hyperparameters: new FineTuneHyperparameters(1e-4, 1, 32, 0.03, "chosen responses", FineTuneHyperparameters.PaperSft("SFT's; the paper gives none"),
             "validation sweep: plugins/FeedMe/README.md").Table(),
         IsImplemented: true);
 

@@ -32,7 +32,7 @@ public sealed class BinaryRewardConditioningMethod : IMethod
         Description: "Fine-tunes on both outputs of each pair prefixed with a good/bad control token; generates with the good token.",
         PaperReference: "Keskar et al. 2019; Liu et al. 2023; AlpacaFarm (Dubois et al. 2023) §4",
         Hyperparameters: new FineTuneHyperparameters(3e-4, 1, 32, 0.03, "conditioned examples (two per pair)",
-            ("2e-5 (SFT's; the paper gives none)", "3", "128", "0.03")).Table(),
+            FineTuneHyperparameters.PaperSft("SFT's; the paper gives none")).Table(),
         IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)

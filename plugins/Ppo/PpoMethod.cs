@@ -2,6 +2,7 @@ using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Reporting;
+using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Reinforcement;
 using AlpacaFarm.Modeling.Policies;
@@ -61,8 +62,8 @@ public sealed class PpoMethod : IMethod
                 "Scale the shaped rewards by their std (mean kept); off on the farm, where it pays every token (plugins/Ppo/README.md)."),
             HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0",
                 "Rollout temperature T: the policy trained is softmax(logits / T), rollouts are scored and the KL taken at T (no top-p: the ratios need the whole distribution)."),
-            HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest rollout response, in tokens."),
-            HyperparameterSpec.Int("save_every", 10, 0, 100_000, "20", "Save and report a policy checkpoint every this many steps (0: none)."),
+            SamplingOptions.MaxNewTokensHyperparameter("rollout response"),
+            StepCheckpoints.Hyperparameter(10, "20"),
         ],
         IsImplemented: true);
 

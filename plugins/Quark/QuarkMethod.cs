@@ -2,6 +2,7 @@ using System.Globalization;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 using AlpacaFarm.Abstractions.Reporting;
+using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Reinforcement;
 using AlpacaFarm.Modeling.Policies;
@@ -40,8 +41,8 @@ public sealed class QuarkMethod : IMethod
             HyperparameterSpec.Float("entropy_coef", 0, 0, 10, "0", "Weight of the entropy bonus, per token."),
             HyperparameterSpec.Float("temperature", 1.0, 1e-6, 10, "1.0", "Rollout sampling temperature."),
             HyperparameterSpec.Float("top_p", 1.0, 1e-6, 1, "1.0", "Rollout nucleus mass."),
-            HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", "Longest rollout response, in tokens."),
-            HyperparameterSpec.Int("save_every", 10, 0, 100_000, "–", "Save and report a policy checkpoint every this many steps (0: none)."),
+            SamplingOptions.MaxNewTokensHyperparameter("rollout response"),
+            StepCheckpoints.Hyperparameter(10, "–"),
         ],
         IsImplemented: true);
 

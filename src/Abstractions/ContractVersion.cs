@@ -9,6 +9,7 @@ namespace AlpacaFarm.Abstractions;
 /// 2.1.0: a per-method cache folder in the run spec; demonstrations as an artifact kind.
 /// 2.2.0: ComputeResources.ResultKey, what float results depend on (device and threads), for keys of cached results.
 /// 3.0.0: ComputeResources checks itself where it is made (constructor and <c>with</c>); its Problem() is gone.
+/// CanonicalText: the farm's text rule (canonical form and word split), for the world and the SDK's tokenizer alike.
 /// </remarks>
 public static class ContractVersion
 {

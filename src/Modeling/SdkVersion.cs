@@ -18,7 +18,10 @@ namespace AlpacaFarm.Modeling;
 /// ExclusiveFileLock); ProcessorInfo.
 /// 3.0.0: one compute path: the host sets libtorch's threads once per run (TorchDevice.Configure); models go to their device
 /// with TorchDevice.Of and TorchDevice.Place (TorchDevice.Apply is gone); the native patch's ELF reader and its status left
-/// the SDK for the host.
+/// the SDK for the host. What one method alone used left for its plugin: GAE and reward shaping (PPO), quantile bins and
+/// Quark's objective (Quark), the pairwise objectives (DPO). What several share came in: FineTuneHyperparameters (with
+/// PaperSft), SamplingOptions.MaxNewTokensHyperparameter, OnlineRunModels, StepCheckpoints (with its save_every row) and
+/// StepCsvLog; the farm's text rule moved to the contract's CanonicalText (WordTokenizer.Split and Join are gone).
 /// </remarks>
 public static class SdkVersion
 {

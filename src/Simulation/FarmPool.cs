@@ -70,9 +70,10 @@ public sealed class FarmAnnotator : IPairAnnotator
 /// The farm's pool of 13 simulated annotators (after AlpacaFarm's 13-member <c>annotator_pool_v0</c>). Each is a
 /// different biased view of gold; most like length more than gold does (a length bonus, a softer verbosity penalty),
 /// so the pool's P(prefer longer) exceeds gold's and a policy optimised hard against it gains length past the ideal
-/// and loses gold. Their temperatures are low, so that each is a consistent judge (as LLM judges are): the pool then agrees
-/// with the simulated humans about 65% of the time, and training labels get their noise from the 25% flip. With members
-/// twice as noisy (world farm-2) even a perfect model of the pool scored only 60.6% on the noisy training labels.
+/// and loses gold. Their temperatures are low, so that each is a consistent judge (as LLM judges are), and training
+/// labels get their noise from the 25% flip rather than from the members: with members twice as noisy (world farm-2)
+/// the labels were too noisy to learn from (docs/results/2026-11-24-farm-3-models.md; agreement figures: alpacafarm
+/// farm stats).
 /// </summary>
 public static class FarmPool
 {

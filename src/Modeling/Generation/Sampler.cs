@@ -78,8 +78,8 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
         // The rows still generating. Finished rows leave the batch (and the cache) once enough of them have piled up, so a
         // batch costs what its live rows cost, not what its longest response costs for every row.
         var active = Enumerable.Range(0, batch).ToArray();
-        // The concatenating cache: a preallocated one (KvCache(depth, capacity)) measured about 8 % slower here, since
-        // attention then reads strided views of the buffers.
+        // The concatenating cache: a preallocated one (KvCache(depth, capacity)) was slower here, since attention then
+        // reads strided views of the buffers (docs/results/2026-11-24-modeling-performance.md).
         using var cache = options.UseKvCache ? new KvCache(model.Config.Depth) : null;
 
         for (var step = 0; step < budget && active.Length > 0; step++)

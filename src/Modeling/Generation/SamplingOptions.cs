@@ -1,3 +1,4 @@
+using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Policies;
 
 namespace AlpacaFarm.Modeling.Generation;
@@ -18,6 +19,13 @@ public sealed record SamplingOptions(
 
     /// <summary>Always the most likely next token (temperature 0), up to <paramref name="maxNewTokens"/>.</summary>
     public static SamplingOptions Greedy(int maxNewTokens, int batchSize = 16) => new(0, 1, maxNewTokens, 0, batchSize);
+
+    /// <summary>
+    /// The <c>max_new_tokens</c> row of a method that samples: AlpacaFarm's cap of 300 tokens, its default here and in
+    /// the paper. <paramref name="what"/> names one sample (e.g. "rollout response"); <paramref name="note"/> adds a remark.
+    /// </summary>
+    public static HyperparameterSpec MaxNewTokensHyperparameter(string what, string? note = null) =>
+        HyperparameterSpec.Int("max_new_tokens", 300, 1, 4096, "300", $"Longest {what}, in tokens{(note is null ? "" : $" ({note})")}.");
 
     /// <summary>Null when usable, else why not.</summary>
     public string? Problem() =>

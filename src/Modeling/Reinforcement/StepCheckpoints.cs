@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlpacaFarm.Abstractions.Artifacts;
+using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Abstractions.Reporting;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Tokenization;
@@ -21,6 +22,10 @@ namespace AlpacaFarm.Modeling.Reinforcement;
 public sealed class StepCheckpoints(string workDirectory, int saveEvery, int totalSteps, string codeVersion, IMethodReporter reporter,
     string? decodeControl = null)
 {
+    /// <summary>The <c>save_every</c> row of a method that saves step checkpoints, with its default and the paper's value.</summary>
+    public static HyperparameterSpec Hyperparameter(int every, string? paper) =>
+        HyperparameterSpec.Int("save_every", every, 0, 100_000, paper, "Save and report a policy checkpoint every this many steps (0: none).");
+
     /// <summary>Whether the policy after <paramref name="step"/> (1-based) is saved.</summary>
     public bool Due(int step) => saveEvery > 0 && step % saveEvery == 0 && step < totalSteps;
 

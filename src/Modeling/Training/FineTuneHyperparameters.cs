@@ -23,6 +23,14 @@ public sealed record FineTuneHyperparameters(
     (string LearningRate, string Epochs, string BatchSize, string WarmupRatio) Paper,
     string? LearningRateNote = null)
 {
+    /// <summary>
+    /// The paper's supervised fine-tune (learning rate 2e-5, 3 epochs, batch 128, warm-up 0.03), as the paper's values of
+    /// a method that fine-tunes like SFT; <paramref name="learningRateNote"/> annotates the learning rate (e.g. where the
+    /// paper gives the method none of its own).
+    /// </summary>
+    public static (string LearningRate, string Epochs, string BatchSize, string WarmupRatio) PaperSft(string? learningRateNote = null) =>
+        (learningRateNote is null ? "2e-5" : $"2e-5 ({learningRateNote})", "3", "128", "0.03");
+
     /// <summary>The four rows of the method's hyperparameter table.</summary>
     public IReadOnlyList<HyperparameterSpec> Table() =>
     [

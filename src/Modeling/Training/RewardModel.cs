@@ -16,9 +16,9 @@ namespace AlpacaFarm.Modeling.Training;
 /// <remarks>
 /// Why the likelihood term: the farm's preferences turn mostly on knowledge (a wrong colour, a wrong list member, an
 /// unsorted number). The SFT backbone holds that knowledge as next-token probabilities, but a last-token head must
-/// learn to re-derive it from 9k noisy pairs, and did not (52.7 % held-out accuracy, barely above its surface-only
-/// 52.6 %). Through the likelihood term each pair's gradient lands on the very tokens that differ, as in DPO's
-/// implicit reward (length-normalised, reference-free, as SimPO's).
+/// learn to re-derive it from 9k noisy pairs, and did not: it learned surface features only
+/// (docs/results/2026-11-24-farm-3-models.md). Through the likelihood term each pair's gradient lands on the very
+/// tokens that differ, as in DPO's implicit reward (length-normalised, reference-free, as SimPO's).
 /// </remarks>
 public sealed class RewardModel : nn.Module
 {
@@ -28,8 +28,8 @@ public sealed class RewardModel : nn.Module
 
     /// <summary>
     /// β before training. At reward-model learning rates (1e-4) a scalar barely moves in one epoch, so its start
-    /// matters. Held-out agreement with the noiseless pool (1,011 pairs, pool at half farm-2's temperatures), 3 against 1:
-    /// 68.1 % against 66.4 % on pairs from farm-3's SFT policy, 67.6 % against 66.5 % on pairs from farm-2's.
+    /// matters; 3 agreed better than 1 with the noiseless pool on held-out pairs of both worlds
+    /// (docs/results/2026-11-24-farm-3-models.md).
     /// </summary>
     public const float InitialLikelihoodWeight = 3;
 
@@ -117,7 +117,8 @@ public sealed class RewardModel : nn.Module
             foreach (var chunk in order.Chunk(batchSize))
             {
                 using var scope = NewDisposeScope();
-                // no_grad, not inference_mode: Best-of-16 scoring took 48.6 s in inference mode against 24.9 s here.
+                // no_grad, not inference_mode: inference mode made Best-of-16 scoring slower
+                // (docs/results/2026-11-24-modeling-performance.md).
                 using var noGrad = torch.no_grad();
                 var batch = SequenceBatch.Build([.. chunk.Select(i => fitted[i].Prompt)], [.. chunk.Select(i => fitted[i].Response)], tokenizer.PadId, device);
                 var scores = Score(batch).cpu().data<float>().ToArray();

@@ -193,8 +193,8 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             Tensor queries = rotated[0], keys = rotated[1], values = parts[2];
             if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
             // Written out rather than scaled_dot_product_attention: at these sizes (≤ 96 positions, head width 48) libtorch's
-            // fused CPU kernel measured slower, forward and backward, in fp32 and much slower in bf16 backward. In bf16 the
-            // two matmuls run in bf16 and the softmax in fp32.
+            // fused CPU kernel was slower, forward and backward, in fp32 and bf16
+            // (docs/results/2026-11-24-modeling-performance.md). In bf16 the two matmuls run in bf16 and the softmax in fp32.
             using var scale = Math.Sqrt(_headWidth).ToScalar(); // held across the call (see HeldScalars)
             var scores = queries.matmul(keys.transpose(-2, -1)) / scale;
             if (bf16) scores = scores.to(ScalarType.Float32);

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace AlpacaFarm.Modeling.Transformer;
 
 /// <summary>
-/// The shape of a <see cref="CausalTransformer"/>. The defaults train on two CPU cores in minutes
-/// (about 1.7 M parameters plus embeddings).
+/// The shape of a <see cref="CausalTransformer"/>. The defaults are small enough to train on two CPU cores in
+/// minutes.
 /// </summary>
 /// <param name="VocabularySize">Number of token ids (the tokenizer's).</param>
 /// <param name="Depth">Number of transformer blocks.</param>

@@ -54,6 +54,20 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void Plugin_projects_reach_the_host_side_only_through_the_plugin_props()
+    {
+        // Built-in plugins and, once they exist, community/ plugins: a ProjectReference of their own into src/ would let a
+        // method compile against the runner, the evaluator or the world; build/Plugin.props gives them the contract and the SDK.
+        var root = RepositoryRoot();
+        var projects = new[] { "plugins", "community" }.Select(folder => Path.Combine(root, folder)).Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*.csproj", SearchOption.AllDirectories)).ToList();
+        Assert.Equal(6, projects.Count(project => project.StartsWith(Path.Combine(root, "plugins"), StringComparison.Ordinal)));
+        foreach (var project in projects)
+            Assert.DoesNotContain(XDocument.Load(project).Descendants("ProjectReference"),
+                reference => reference.Attribute("Include")!.Value.Replace('\\', '/').Contains("src/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_sdk_holds_no_build_tooling()
     {
         Assert.DoesNotContain(typeof(AlpacaFarm.Modeling.SdkVersion).Assembly.GetTypes(), type => type.Namespace == "AlpacaFarm.Native");

@@ -16,7 +16,8 @@ namespace AlpacaFarm.Evaluation.Annotators.Offline;
 /// <c>alpaca-7b</c>'s judgments were held out and only measured. Features that fire on fewer than 15 pairs of that
 /// file (refusal, apology, truncation, wrong language, restating, empty, code, and repetition's scale) got hand-set
 /// weights, strong enough that the hand-written pairs come out right. The personas then move a few weights
-/// from the core by hand; none was tuned on the held-out file. See README "Offline judge pool" for the numbers.</para>
+/// from the core by hand; none was tuned on the held-out file. How well it agrees: docs/judges.md and
+/// docs/results/2026-11-24-offline-judge-agreement.md.</para>
 /// </remarks>
 public static class OfflinePool
 {
@@ -28,8 +29,8 @@ public static class OfflinePool
     public const double ListsWeight = 0.51;           // fitted
     public const double ParagraphsWeight = 0.36;      // fitted
     public const double CodeWeight = 0.8;             // hand-set (11 pairs in the tuning file)
-    public const double CoverageWeight = 0;           // fitted ≈ −0.27, dropped: it only echoes length
-    public const double RepetitionWeight = -2;        // hand-set scale (fitted −0.5 is too weak for a pasted-twice answer)
+    public const double CoverageWeight = 0;           // fitted negative, dropped: it only echoes length
+    public const double RepetitionWeight = -2;        // hand-set scale (the fitted one is too weak for a pasted-twice answer)
     public const double RefusalWeight = -2;           // hand-set (1 pair)
     public const double ApologyWeight = -0.6;         // hand-set (5 pairs)
     public const double TruncatedWeight = -1;         // hand-set (7 pairs)
@@ -40,7 +41,7 @@ public static class OfflinePool
     public const double EchoWeight = -0.54;           // fitted
     public const double FillerOpenerWeight = -0.45;   // fitted
     public const double FactoidLengthWeight = 0.32;   // fitted
-    public const double DiversityWeight = 0;          // fitted ≈ 0, dropped
+    public const double DiversityWeight = 0;          // fitted near zero, dropped
 
     /// <summary>The core judge's weights, in the order of <see cref="TextFeatures.Names"/>.</summary>
     public static IReadOnlyList<double> CoreWeights { get; } = Weights(new Dictionary<int, double>());
