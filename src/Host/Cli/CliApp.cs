@@ -107,6 +107,8 @@ public static class CliApp
         root.Subcommands.Add(RunsCommand.Create(cli));
         root.Subcommands.Add(CurvesCommand.Create(cli));
         root.Subcommands.Add(CompareCommand.Create(cli));
+        root.Subcommands.Add(HomeCommand.Create(cli));
+        root.Subcommands.Add(CleanCommand.Create(cli));
         root.SetAction(parse =>
         {
             new HelpAction().Invoke(parse);

@@ -57,12 +57,18 @@ public sealed class PolicyEvaluation(SubmissionScorer scorer, AlpacaFarmHome hom
         ["seed"] = decoding.Seed.ToString(CultureInfo.InvariantCulture),
     };
 
-    // eval-805's outputs keep their old place (outputs/NAME.json); other sets get a folder of their own.
+    /// <summary>
+    /// Where the outputs of row <paramref name="name"/> on a set are written: eval-805's keep their old place
+    /// (outputs/NAME.json), other sets get a folder of their own (outputs/SET/NAME.json).
+    /// </summary>
+    public static string OutputsFile(string home, string evaluationSetId, string name) => evaluationSetId == FarmEvalSet.SetId
+        ? Path.Combine(home, HomeLayout.Outputs, name + ".json")
+        : Path.Combine(home, HomeLayout.Outputs, evaluationSetId, name + ".json");
+
     private string WriteOutputs(IEvaluationSet set, string name, IReadOnlyList<ModelOutput> outputs)
     {
-        var folder = set is FarmEvalSet ? Path.Combine(home.Path, "outputs") : Path.Combine(home.Path, "outputs", set.Id);
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".json");
+        var path = OutputsFile(home.Path, set.Id, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, JsonSerializer.Serialize(
             outputs.Select(output => new { instruction = output.Instruction, output = output.Output, generator = output.Generator, dataset = output.Dataset }),
             new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
