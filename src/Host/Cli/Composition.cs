@@ -2,6 +2,7 @@ using AlpacaFarm.Application.Evaluation;
 using AlpacaFarm.Application.Pipeline;
 using AlpacaFarm.Application.Training;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Configuration;
 using AlpacaFarm.Runner.Evaluation;
 using AlpacaFarm.Runner.Farm;
@@ -28,6 +29,7 @@ public static class Composition
         services.AddTransient<FarmModels>();
         services.AddTransient<PolicyEvaluation>();
         services.AddTransient<MethodRunner>();
+        services.AddTransient<BenchmarkRunner>();
         // Handlers take what opens the database or loads models as Lazy<T>: built when first used, after validation.
         services.AddTransient(typeof(Lazy<>), typeof(Deferred<>));
         // Transient: a handler is created only when its request is sent.

@@ -4,6 +4,7 @@ using AlpacaFarm.Application.Methods;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Farm;
 using AlpacaFarm.Runner.Methods;
 using Mediator;
@@ -17,7 +18,18 @@ public static class RunCommand
 {
     public static Command Create(CliContext cli)
     {
-        var methods = new Option<string>("--methods") { Description = "Method ids to run, comma-separated, in order (alpacafarm methods lists them).", Required = true, HelpName = "ID,ID" };
+        var methods = new Option<string?>("--methods")
+        {
+            Description = "Method ids to run, comma-separated, in order (alpacafarm methods lists them). Without it: the benchmark, every built-in method " +
+                "at its defaults plus the variants the paper reports as rows (Quark's token mode).",
+            HelpName = "ID,ID",
+        };
+        var seeds = new Option<string?>("--seeds")
+        {
+            Description = "Seeds to run in turn, e.g. 0,1,2 or 0..4, instead of --seed: each is a fresh draw of the whole pipeline, and the closing table gives " +
+                "means over seeds with their standard error across seeds.",
+            HelpName = "LIST",
+        };
         var set = new Option<string[]>("--set")
         {
             Description = "A hyperparameter override, METHOD.KEY=VALUE (e.g. best-of-n.n=64); repeatable. Checked against the method's typed table before any work.",
@@ -42,15 +54,24 @@ public static class RunCommand
         {
             Description = "Replace a row of the same name that another run stored (older plugin code, another label budget); without it such a method is refused before it starts.",
         };
-        var json = new Option<bool>("--json") { Description = "Print the rows and outcomes as JSON." };
-        var command = new Command("run",
-            "Run method plugins on the farm: trains (or finds cached) the SFT policy, the shared preference pairs and the proxy reward model, scores the " +
-            "SFT baseline (sft-RECIPE-sSEED), then runs each method with the training pool behind a label budget and scores the policy it returns " +
-            "(temperature 0.7, top-p 0.9) on the evaluation split. Rows are named METHOD-RECIPE-sSEED, plus -hHASH of non-default hyperparameters; " +
-            "a run already stored is not run again, and a run another process is running is waited for. Every run is recorded (alpacafarm runs); " +
-            "exits 1 when any method fails, 2 when the command line is refused, 130 after Ctrl+C (which stops the current step and keeps nothing half-made).")
+        var json = new Option<bool>("--json") { Description = "Print the rows, outcomes, closing table and stage times as JSON (--format json)." };
+        var format = new Option<string>("--format")
         {
-            methods, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, replace, json,
+            Description = "The closing table as table (with each seed's rows), json (rows, outcomes, table and stage times), md or csv.",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "json", "md", "csv");
+        var command = new Command("run",
+            "Run the benchmark, or the methods named: for each seed, trains (or finds stored) the SFT policy, the shared preference pairs and the proxy " +
+            "reward model, scores the SFT baseline (sft-RECIPE-sSEED), then runs each method with the training pool behind a label budget and scores the " +
+            "policy it returns (temperature 0.7, top-p 0.9) on the evaluation split; then prints the closing table: per method, simulated and gold win " +
+            "rates, LC, length, the paired difference to SFT, wall time and the AlpacaFarm paper's Table 2 beside them, with three rank correlations. " +
+            "Rows are named METHOD-RECIPE-sSEED, plus -hHASH of non-default hyperparameters. Every stage is stored when made, so the same command after " +
+            "an interruption finishes what is missing; a run another process is running is waited for, and so is the device's compute lease. Every run " +
+            "is recorded (alpacafarm runs); exits 1 when any method fails, 2 when the command line is refused, 130 after Ctrl+C (which stops the current " +
+            "step and keeps nothing half-made).")
+        {
+            methods, seeds, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, replace, json, format,
         };
         command.Validators.Add(result =>
         {
@@ -62,6 +83,14 @@ public static class RunCommand
                     result.AddError($"--time-limit must be positive (got '{text}').");
             }
             if (result.GetValue(budget) < 0) result.AddError($"--label-budget must be at least 0 (got {result.GetValue(budget)}).");
+            if (result.GetValue(seeds) is { } list)
+            {
+                if (result.GetResult(training.Seed) is { Implicit: false }) result.AddError("give --seed or --seeds, not both.");
+                try { SeedList.Parse(list); }
+                catch (ArgumentException e) { result.AddError(e.Message + "."); }
+            }
+            if (result.GetValue(json) && result.GetResult(format) is { Implicit: false } && result.GetValue(format) != "json")
+                result.AddError($"--json and --format {result.GetValue(format)} ask for two formats: give one.");
             var seen = new Dictionary<(string, string), string>();
             foreach (var item in result.GetValue(set) ?? [])
             {
@@ -72,22 +101,37 @@ public static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new MethodRunRequest(
-                [.. parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+                parse.GetValue(methods) is { } ids ? [.. ids.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : null,
                 (parse.GetValue(set) ?? []).Select(item => Override(item)!.Value).GroupBy(o => o.Method)
                     .ToDictionary(group => group.Key, group => (IReadOnlyDictionary<string, string>)group.ToDictionary(o => o.Key, o => o.Value)),
                 parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, training.Compute(parse),
                 parse.GetValue(budget), parse.GetValue(limit) is { } text ? DurationText.Parse(text) : null, parse.GetValue(plugins) ?? [], parse.GetValue(trust),
                 parse.GetValue(split)!, parse.GetValue(replace));
+            IReadOnlyList<long> seedList = parse.GetValue(seeds) is { } list ? SeedList.Parse(list) : [parse.GetValue(training.Seed)];
             await using var services = cli.BuildServices(parse);
             var mediator = services.GetRequiredService<IMediator>();
             // The pipeline checks the request (MethodRunner.Plan) before anything opens the database or trains.
-            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(new RunMethods(request, progress), cancellationToken).AsTask());
+            var send = new RunMethods(request, seedList);
+            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(send with { Progress = progress }, cancellationToken).AsTask());
             // Cancelled: the runs are recorded as cancelled and the method has stopped; the command ends with one line.
             cancellationToken.ThrowIfCancellationRequested();
-            if (parse.GetValue(json)) cli.Console.WriteJson(new { board = report.Board.Id, rows = new[] { report.Sft }.Concat(report.Methods).Select(Json) });
-            else Render(report, cli.Console.Ansi);
-            foreach (var failed in report.Methods.Where(outcome => !outcome.Succeeded)) cli.Console.WriteError(failed.Reason ?? failed.Status);
-            return report.AllSucceeded && report.Methods.Count == request.Methods.Count ? 0 : CliApp.Failure;
+            switch (parse.GetValue(json) ? "json" : parse.GetValue(format))
+            {
+                case "json":
+                    cli.Console.WriteJson(new
+                    {
+                        board = report.Summary.BoardId,
+                        rows = report.Seeds.SelectMany(seed => new[] { seed.Sft }.Concat(seed.Methods)).Select(Json),
+                        summary = BenchmarkFormats.Json(report.Summary),
+                        stages = report.Stages.Select(stage => new { seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused }),
+                    });
+                    break;
+                case "md": cli.Console.Out.Write(BenchmarkFormats.Markdown(report.Summary)); break;
+                case "csv": cli.Console.Out.Write(BenchmarkFormats.Csv(report.Summary)); break;
+                default: Render(report, cli.Console.Ansi); break;
+            }
+            foreach (var failed in report.Seeds.SelectMany(seed => seed.Methods).Where(outcome => !outcome.Succeeded)) cli.Console.WriteError(failed.Reason ?? failed.Status);
+            return report.Complete(seedList.Count, send.Plan.Methods.Count) ? 0 : CliApp.Failure;
         });
         return command;
     }
@@ -105,6 +149,14 @@ public static class RunCommand
         labels_used = outcome.LabelsUsed, method_seconds = outcome.MethodWall.TotalSeconds, evaluation_seconds = outcome.EvaluationWall.TotalSeconds,
         row = outcome.Row is { } row ? LeaderboardFormats.Row(outcome.RowName, "", row) : null,
     };
+
+    private static void Render(BenchmarkReport report, IAnsiConsole console)
+    {
+        foreach (var seed in report.Seeds) Render(seed, console);
+        console.MarkupLine("[bold]Benchmark[/]");
+        console.Write(BenchmarkFormats.Table(report.Summary));
+        foreach (var note in BenchmarkFormats.Notes(report.Summary)) console.WriteLine(note);
+    }
 
     private static void Render(MethodRunReport report, IAnsiConsole console)
     {

@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace AlpacaFarm.Host.Output;
 
 /// <summary>
-/// Shows long farm jobs: a progress bar per stage with loss, tokens/s (or a method's own metrics) and ETA on a terminal; on a pipe or in a log,
-/// a line on standard error when a stage starts and then every tenth of it, so standard output stays clean (JSON).
+/// Shows long farm jobs: a progress bar per stage with loss, tokens/s (or a method's own metrics) and ETA on a terminal, under
+/// the benchmark's one overall bar (its stage and ETA); on a pipe or in a log, a line on standard error when a stage starts
+/// and then every tenth of it, and the overall line at each stage, so standard output stays clean (JSON).
 /// </summary>
 public static class TrainingProgressView
 {
@@ -22,8 +23,17 @@ public static class TrainingProgressView
             .StartAsync(async context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
+                ProgressTask? overall = null;
                 return await work(new ProgressRelay<TrainingStage>(stage =>
                 {
+                    if (stage.Overall)
+                    {
+                        overall ??= context.AddTask("benchmark", maxValue: Math.Max(1, stage.Total));
+                        overall.MaxValue = Math.Max(1, stage.Total);
+                        overall.Value = stage.Step;
+                        overall.Description = $"[bold]{Markup.Escape(stage.Stage)}[/]";
+                        return;
+                    }
                     if (!tasks.TryGetValue(stage.Stage, out var task))
                         tasks[stage.Stage] = task = context.AddTask(Markup.Escape(stage.Stage), maxValue: Math.Max(1, stage.Total));
                     task.MaxValue = Math.Max(1, stage.Total);
@@ -38,10 +48,16 @@ public static class TrainingProgressView
         var (current, printedTenth) = ("", -1);
         return new ProgressRelay<TrainingStage>(stage =>
         {
+            if (stage.Overall)
+            {
+                log.WriteLine(stage.Stage);
+                return;
+            }
             var tenth = stage.Total > 0 ? 10 * stage.Step / stage.Total : 0;
             if (stage.Stage == current && tenth == printedTenth) return;
             (current, printedTenth) = (stage.Stage, tenth);
-            log.WriteLine($"{Describe(stage)}: {stage.Step}/{stage.Total}");
+            // A stage without steps (a wait) is a message, not a count.
+            log.WriteLine(stage.Total > 0 ? $"{Describe(stage)}: {stage.Step}/{stage.Total}" : Describe(stage));
         });
     }
 

@@ -21,8 +21,8 @@ public sealed record MethodRunOutcome(
     public bool Succeeded => Status == MethodRunStatus.Succeeded;
 }
 
-/// <summary>What a run did: the SFT baseline row, then each method's outcome in order (methods after a time-out or cancel are not started).</summary>
-public sealed record MethodRunReport(BoardIdentity Board, MethodRunOutcome Sft, IReadOnlyList<MethodRunOutcome> Methods)
+/// <summary>What a run of one seed did: the SFT baseline row, then each method's outcome in order (methods after a time-out or cancel are not started).</summary>
+public sealed record MethodRunReport(BoardIdentity Board, long Seed, MethodRunOutcome Sft, IReadOnlyList<MethodRunOutcome> Methods)
 {
     public bool AllSucceeded => Sft.Succeeded && Methods.All(method => method.Succeeded);
 }

@@ -3,7 +3,10 @@ using AlpacaFarm.Abstractions.Compute;
 namespace AlpacaFarm.Runner.Methods;
 
 /// <summary>What a user asks of the runner: which methods, with which overrides, on what.</summary>
-/// <param name="Methods">Method ids, run in this order.</param>
+/// <param name="Methods">
+/// Method ids, run in this order; null for the benchmark: every loaded built-in method and its variants
+/// (<see cref="Benchmark.BenchmarkEntries"/>).
+/// </param>
 /// <param name="Overrides">Per method id, hyperparameter overrides (checked against the method's typed table).</param>
 /// <param name="LabelBudget">Labels each method may ask of the training pool beyond the shared pairs; every label returned counts.</param>
 /// <param name="TimeLimit">Per method, training and evaluation together; null for none.</param>
@@ -15,7 +18,7 @@ namespace AlpacaFarm.Runner.Methods;
 /// before it starts.
 /// </param>
 public sealed record MethodRunRequest(
-    IReadOnlyList<string> Methods,
+    IReadOnlyList<string>? Methods,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Overrides,
     long Seed,
     string Recipe,

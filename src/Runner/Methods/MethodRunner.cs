@@ -11,6 +11,7 @@ using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Catalog;
 using AlpacaFarm.Runner.Annotators;
+using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Configuration;
 using AlpacaFarm.Runner.Evaluation;
 using AlpacaFarm.Runner.Farm;
@@ -29,11 +30,9 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     /// <summary>Resolves and checks every method, override and setting before any work; throws one line naming what is wrong.</summary>
     public static MethodRunPlan Plan(MethodRunRequest request)
     {
-        if (request.Methods.Count == 0) throw new ArgumentException("no method given: name at least one with --methods");
-        if (request.Methods.GroupBy(id => id).FirstOrDefault(group => group.Count() > 1) is { } twice)
+        if (request.Methods is { Count: 0 }) throw new ArgumentException("no method given: name at least one with --methods, or leave --methods out for all");
+        if (request.Methods?.GroupBy(id => id).FirstOrDefault(group => group.Count() > 1) is { } twice)
             throw new ArgumentException($"method '{twice.Key}' is given twice");
-        if (request.Overrides.Keys.FirstOrDefault(id => !request.Methods.Contains(id)) is { } stray)
-            throw new ArgumentException($"--set names method '{stray}', which is not among --methods ({string.Join(", ", request.Methods)})");
         if (!MethodRunRequest.EvalSplits.Contains(request.EvalSplit))
             throw new ArgumentException($"unknown evaluation split '{request.EvalSplit}' (known: {string.Join(", ", MethodRunRequest.EvalSplits)})");
         if (request.LabelBudget < 0) throw new ArgumentException($"the label budget must be at least 0 (got {request.LabelBudget})");
@@ -41,49 +40,89 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var recipe = FarmRecipe.Get(request.Recipe);
 
         var catalog = PluginCatalog.Load(request.PluginFolders ?? []);
-        var methods = request.Methods.Select(id =>
+        var entries = request.Methods is { } ids
+            ? [.. ids.Select(id => new BenchmarkEntry(id, new Dictionary<string, string>()))]
+            : BenchmarkEntries.All(catalog, PaperTable.Load());
+        if (entries.Count == 0) throw new ArgumentException($"no built-in method is loaded from {PluginCatalog.BuiltInFolder}: alpacafarm methods says why");
+        if (request.Overrides.Keys.FirstOrDefault(id => entries.All(entry => entry.Method != id)) is { } stray)
+            throw new ArgumentException($"--set names method '{stray}', which is not among the methods to run ({string.Join(", ", entries.Select(e => e.Method).Distinct())})");
+
+        var methods = new List<PlannedMethod>();
+        foreach (var entry in entries)
         {
-            var (plugin, entry) = catalog.Resolve(id);
+            var (plugin, resolved) = catalog.Resolve(entry.Method);
             if (!plugin.BuiltIn && !request.Trust)
                 throw new ArgumentException(
-                    $"method '{id}' comes from the third-party plugin folder {plugin.Folder}: it runs inside this process only with --trust");
-            var descriptor = entry.Descriptor!;
-            var merged = descriptor.Merge(request.Overrides.GetValueOrDefault(id) ?? new Dictionary<string, string>());
-            return new PlannedMethod(descriptor, plugin, entry.Factory!, merged, descriptor.NonDefault(merged), ArtifactHandle.HashFolder(plugin.Folder));
-        }).ToList();
+                    $"method '{entry.Method}' comes from the third-party plugin folder {plugin.Folder}: it runs inside this process only with --trust");
+            var descriptor = resolved.Descriptor!;
+            // The user's overrides apply to every row of the method, over a variant's own.
+            var overrides = new Dictionary<string, string>(entry.Overrides);
+            foreach (var (key, value) in request.Overrides.GetValueOrDefault(entry.Method) ?? new Dictionary<string, string>()) overrides[key] = value;
+            var merged = descriptor.Merge(overrides);
+            // A variant the overrides made identical to a row already planned would be the same run twice.
+            if (methods.Any(planned => planned.Id == entry.Method && planned.Hyperparameters.Count == merged.Count
+                && planned.Hyperparameters.All(pair => merged.TryGetValue(pair.Key, out var value) && value == pair.Value))) continue;
+            methods.Add(new PlannedMethod(descriptor, plugin, resolved.Factory!, merged, descriptor.NonDefault(merged), ArtifactHandle.HashFolder(plugin.Folder)));
+        }
         return new MethodRunPlan(request, recipe, methods);
     }
 
-    public async Task<MethodRunReport> RunAsync(MethodRunPlan plan, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs the plan for its request's seed: the shared models, the baseline, then each method in order.</summary>
+    public async Task<MethodRunReport> RunAsync(MethodRunPlan plan, IProgress<TrainingStage>? progress, CancellationToken cancellationToken,
+        IRunStages? stages = null)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
-        var set = PolicyEvaluation.SetFor(request.EvalSplit, recipe.Sizes);
-        var board = SubmissionScorer.Board(set, AnnotatorPools.Resolve(AnnotatorPools.DefaultFor(set)));
-        RefuseBaselineOfOtherCompute(board, recipe, request);
-        var sft = models.Sft(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
-        var pairs = models.PreferenceData(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
-        var rewardModel = models.RewardModel(recipe, request.Seed, request.Compute, progress, cancellationToken).Handle;
+        var board = Board(plan);
+        RefuseBaselineOfOtherCompute(plan, request.Seed);
+        var sft = Stage(stages, RunStage.Sft, () => models.Sft(recipe, request.Seed, request.Compute, progress, cancellationToken)).Handle;
+        var pairs = Stage(stages, RunStage.Pairs, () => models.PreferenceData(recipe, request.Seed, request.Compute, progress, cancellationToken)).Handle;
+        var rewardModel = Stage(stages, RunStage.RewardModel, () => models.RewardModel(recipe, request.Seed, request.Compute, progress, cancellationToken)).Handle;
 
+        var set = PolicyEvaluation.SetFor(request.EvalSplit, recipe.Sizes);
+        stages?.Begin(RunStage.Baseline);
+        var clock = Stopwatch.StartNew();
         var baseline = await BaselineAsync(plan, sft, set, board, progress, cancellationToken);
+        stages?.End(RunStage.Baseline, clock.Elapsed, baseline.Reused);
         var splits = Splits(recipe);
         var outcomes = new List<MethodRunOutcome>();
         foreach (var method in plan.Methods)
         {
+            stages?.Begin(method.Variant);
+            clock.Restart();
             var outcome = await RunMethodAsync(plan, method, sft, pairs, rewardModel, splits, set, board, progress, cancellationToken);
+            stages?.End(method.Variant, clock.Elapsed, outcome.Reused);
             outcomes.Add(outcome);
             // A thread cannot be killed in process: after a time-out the method may still be running, so nothing else starts.
             if (outcome.Status is MethodRunStatus.TimedOut or MethodRunStatus.Cancelled) break;
         }
-        return new MethodRunReport(board, baseline, outcomes);
+        return new MethodRunReport(board, request.Seed, baseline, outcomes);
+    }
+
+    /// <summary>The board a plan's rows go to: its evaluation split, the reference and the split's default annotator pool.</summary>
+    public static BoardIdentity Board(MethodRunPlan plan)
+    {
+        var set = PolicyEvaluation.SetFor(plan.Request.EvalSplit, plan.Recipe.Sizes);
+        return SubmissionScorer.Board(set, AnnotatorPools.Resolve(AnnotatorPools.DefaultFor(set)));
+    }
+
+    private static TrainedArtifact Stage(IRunStages? stages, string stage, Func<TrainedArtifact> build)
+    {
+        stages?.Begin(stage);
+        var clock = Stopwatch.StartNew();
+        var artifact = build();
+        stages?.End(stage, clock.Elapsed, artifact.Reused);
+        return artifact;
     }
 
     /// <summary>
     /// Before any training: the baseline row of another device or thread count would have to be replaced by this run's, whose
-    /// SFT policy is other bytes, so without --replace the run is refused here rather than after training its SFT.
+    /// SFT policy is other bytes, so without --replace the run is refused here rather than after training its SFT. A run of
+    /// several seeds checks every seed before the first starts.
     /// </summary>
-    private void RefuseBaselineOfOtherCompute(BoardIdentity board, FarmRecipe recipe, MethodRunRequest request)
+    public void RefuseBaselineOfOtherCompute(MethodRunPlan plan, long seed)
     {
-        var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>());
+        var (request, recipe, board) = (plan.Request, plan.Recipe, Board(plan));
+        var name = RunKey.RowName("sft", recipe.Name, seed, new Dictionary<string, string>());
         if (request.Replace || store.FindSubmission(board.Id, name) is not { } stored || stored.Provenance.Run is not { } run) return;
         if (run.GetValueOrDefault("threads") == request.Compute.Threads.ToString(CultureInfo.InvariantCulture)
             && run.GetValueOrDefault("device", "cpu") == request.Compute.Device) return;

@@ -16,6 +16,14 @@ public sealed record PlannedMethod(
     string PluginSha256)
 {
     public string Id => Descriptor.Id;
+
+    /// <summary>The method and its variant, as its rows are named without recipe and seed: "quark", "quark-hf6776f85".</summary>
+    public string Variant => Id + RunKey.VariantSuffix(NonDefault);
+
+    /// <summary>For people: the display name, with the hyperparameters that differ from the defaults ("Quark (mode=tokens)").</summary>
+    public string Label => NonDefault.Count == 0
+        ? Descriptor.DisplayName
+        : $"{Descriptor.DisplayName} ({string.Join(", ", NonDefault.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))})";
 }
 
 /// <summary>Everything a run needs, checked: the methods in order and the request they came from.</summary>

@@ -35,12 +35,15 @@ public static class RunKey
     /// The row's name: {method}-{recipe}-s{seed}, plus -h{8 hex} of the non-default hyperparameters when there are any
     /// (the SFT baseline is "sft").
     /// </summary>
-    public static string RowName(string method, string recipe, long seed, IReadOnlyDictionary<string, string> nonDefault)
+    public static string RowName(string method, string recipe, long seed, IReadOnlyDictionary<string, string> nonDefault) =>
+        $"{method}-{recipe}-s{seed.ToString(CultureInfo.InvariantCulture)}{VariantSuffix(nonDefault)}";
+
+    /// <summary>"-h" and 8 hex digits of the hash of the non-default hyperparameters; empty when there are none.</summary>
+    public static string VariantSuffix(IReadOnlyDictionary<string, string> nonDefault)
     {
-        var name = $"{method}-{recipe}-s{seed.ToString(CultureInfo.InvariantCulture)}";
-        if (nonDefault.Count == 0) return name;
+        if (nonDefault.Count == 0) return "";
         var sorted = new SortedDictionary<string, string>(nonDefault.ToDictionary(), StringComparer.Ordinal);
-        return $"{name}-h{Sha256(JsonSerializer.Serialize(sorted))[..8]}";
+        return $"-h{Sha256(JsonSerializer.Serialize(sorted))[..8]}";
     }
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

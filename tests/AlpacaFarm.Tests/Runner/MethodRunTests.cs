@@ -83,7 +83,7 @@ public sealed class MethodRunTests(TinyFarmHome home) : IClassFixture<TinyFarmHo
         Assert.True(stored.ExitCode == 0, stored.Error);
         Assert.NotEqual(0, refused.ExitCode);
         var name = JsonDocument.Parse(stored.Out).RootElement.GetProperty("rows")[1].GetProperty("name").GetString()!;
-        Assert.Equal($"error: method 'test-echo': row '{name}' already holds another run's result on this board", refused.Error.Trim().Split(" (")[0]);
+        Assert.Equal($"error: method 'test-echo': row '{name}' already holds another run's result on this board", refused.Error.Trim().Split('\n')[^1].Split(" (")[0]);
         Assert.EndsWith("pass --replace to replace it, or change --seed or a hyperparameter", refused.Error.Trim());
         Assert.True(replaced.ExitCode == 0, replaced.Error);
         Assert.Equal(runs + 1, home.Runs().Count); // the refused run never started; the replacing one did

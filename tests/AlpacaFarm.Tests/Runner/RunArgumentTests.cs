@@ -22,7 +22,7 @@ public sealed class RunArgumentTests : IDisposable
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD" }, "error: method 'test-echo' comes from the third-party plugin folder GOOD: it runs inside this process only with --trust")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.colour=red" }, "error: method 'test-echo' has no hyperparameter 'colour' (it has: prefix)")]
     [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "test-echo.prefix=loud" }, "error: method 'test-echo': prefix must be one of none, echo (got 'loud')")]
-    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "dpo.beta=1" }, "error: --set names method 'dpo', which is not among --methods (test-echo)")]
+    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--set", "dpo.beta=1" }, "error: --set names method 'dpo', which is not among the methods to run (test-echo)")]
     [InlineData(new[] { "--methods", "test-echo,test-echo", "--plugins", "GOOD", "--trust" }, "error: method 'test-echo' is given twice")]
     [InlineData(new[] { "--methods", "test-echo", "--device", "cuda:0" }, "error: device 'cuda:0' asked for, but this process's libtorch has no CUDA backend")]
     [InlineData(new[] { "--methods", "test-echo", "--set", "test-echo.prefix" }, "error: --set 'test-echo.prefix' is not METHOD.KEY=VALUE.")]
@@ -33,6 +33,10 @@ public sealed class RunArgumentTests : IDisposable
     [InlineData(new[] { "--methods", "best-of-n", "--time-limit", "0s" }, "error: --time-limit must be positive (got '0s').")]
     [InlineData(new[] { "--methods", "best-of-n", "--threads", "0" }, "error: --threads must be at least 1 (got 0).")]
     [InlineData(new[] { "--methods", "best-of-n", "--plugins", "/nonexistent/plugins", "--trust" }, "error: plugins folder not found: /nonexistent/plugins")]
+    [InlineData(new[] { "--seed", "1", "--seeds", "0,1" }, "error: give --seed or --seeds, not both.")]
+    [InlineData(new[] { "--seeds", "0,0" }, "error: --seeds '0,0' gives seed 0 twice.")]
+    [InlineData(new[] { "--seeds", "2..0" }, "error: --seeds '2..0': '2..0' is not a seed or a range such as 0..4.")]
+    [InlineData(new[] { "--json", "--format", "md" }, "error: --json and --format md ask for two formats: give one.")]
     public async Task A_bad_run_is_refused_before_any_work(string[] args, string error)
     {
         var good = TinyFarmHome.Good;
