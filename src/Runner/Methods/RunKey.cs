@@ -20,6 +20,7 @@ public static class RunKey
         method = method.Id,
         method_version = method.Descriptor.Version,
         plugin_sha256 = method.PluginSha256,
+        sdk_sha256 = SdkSha256.Value,
         hyperparameters = new SortedDictionary<string, string>(method.Hyperparameters.ToDictionary(), StringComparer.Ordinal),
         seed,
         recipe = recipeJson,
@@ -45,6 +46,14 @@ public static class RunKey
         var sorted = new SortedDictionary<string, string>(nonDefault.ToDictionary(), StringComparer.Ordinal);
         return $"-h{Sha256(JsonSerializer.Serialize(sorted))[..8]}";
     }
+
+    /// <summary>
+    /// The contract's and the modeling SDK's assemblies as this process loaded them: a method runs their code too, so a
+    /// change to either is a new run, as a change to the plugin's own folder is.
+    /// </summary>
+    private static readonly Lazy<string> SdkSha256 = new(() => Sha256(string.Join(",",
+        new[] { typeof(ArtifactHandle).Assembly, typeof(AlpacaFarm.Modeling.Policies.TorchPolicy).Assembly }
+            .Select(assembly => AlpacaFarm.Evaluation.Sets.ContentHash.File(assembly.Location)))));
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
