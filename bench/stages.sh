@@ -27,7 +27,8 @@ for r in recipes:
         if (s["seed"], s["stage"]) not in keys: keys.append((s["seed"], s["stage"]))
 def cell(r, k):
     s = next((s for s in runs[r] if (s["seed"], s["stage"]) == k), None)
-    return "" if s is None else f'{s["seconds"]:.1f} s' + (" (stored)" if s["reused"] else "")
+    if s is None: return ""
+    return f'{s["seconds"]:.1f} s' + (" (stored)" if s["reused"] else "") + ("" if s.get("succeeded", True) else " (failed)")
 print("| seed | stage | " + " | ".join(recipes) + " |")
 print("|---|---|" + "---:|" * len(recipes))
 for k in keys: print(f"| {k[0]} | {k[1]} | " + " | ".join(cell(r, k) for r in recipes) + " |")

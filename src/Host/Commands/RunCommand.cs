@@ -123,7 +123,7 @@ public static class RunCommand
                         board = report.Summary.BoardId,
                         rows = report.Seeds.SelectMany(seed => new[] { seed.Sft }.Concat(seed.Methods)).Select(Json),
                         summary = BenchmarkFormats.Json(report.Summary),
-                        stages = report.Stages.Select(stage => new { seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused }),
+                        stages = report.Stages.Select(stage => new { seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused, succeeded = stage.Succeeded }),
                     });
                     break;
                 case "md": cli.Console.Out.Write(BenchmarkFormats.Markdown(report.Summary)); break;

@@ -5,7 +5,7 @@ using AlpacaFarm.Runner.Methods;
 namespace AlpacaFarm.Runner.Benchmark;
 
 /// <summary>How long one stage of one seed took, and whether it was found stored rather than made.</summary>
-public sealed record StageTime(long Seed, string Stage, double Seconds, bool Reused);
+public sealed record StageTime(long Seed, string Stage, double Seconds, bool Reused, bool Succeeded = true);
 
 /// <summary>
 /// The overall progress of a benchmark: every stage of every seed in order, each weighted by the time the home's history
@@ -46,10 +46,10 @@ public sealed class BenchmarkProgress
         Report(seed, stage);
     }
 
-    private void End(long seed, string stage, TimeSpan wall, bool reused)
+    private void End(long seed, string stage, TimeSpan wall, bool reused, bool succeeded)
     {
-        _times.Add(new StageTime(seed, stage, Math.Round(wall.TotalSeconds, 1), reused));
-        if (!reused) _history.Record(_recipe, stage, wall);
+        _times.Add(new StageTime(seed, stage, Math.Round(wall.TotalSeconds, 1), reused, succeeded));
+        if (!reused && succeeded) _history.Record(_recipe, stage, wall);
         if (_index >= 0) _done += _stages[_index].Weight;
     }
 
@@ -77,6 +77,6 @@ public sealed class BenchmarkProgress
     {
         public void Begin(string stage) => owner.Begin(seed, stage);
 
-        public void End(string stage, TimeSpan wall, bool reused) => owner.End(seed, stage, wall, reused);
+        public void End(string stage, TimeSpan wall, bool reused, bool succeeded) => owner.End(seed, stage, wall, reused, succeeded);
     }
 }

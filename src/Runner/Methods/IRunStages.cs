@@ -11,9 +11,10 @@ public interface IRunStages
 
     /// <summary>
     /// <paramref name="wall"/>: the stage's wall-clock time in this process, lookups and scoring included;
-    /// <paramref name="reused"/>: found stored, not made (the wall is then only the lookup).
+    /// <paramref name="reused"/>: found stored, not made (the wall is then only the lookup); <paramref name="succeeded"/>:
+    /// false for a method run that failed, timed out or was refused (its wall says nothing of the stage's cost).
     /// </summary>
-    void End(string stage, TimeSpan wall, bool reused);
+    void End(string stage, TimeSpan wall, bool reused, bool succeeded = true);
 }
 
 /// <summary>The names of a run's stages before its methods.</summary>

@@ -90,7 +90,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
             stages?.Begin(method.Variant);
             clock.Restart();
             var outcome = await RunMethodAsync(plan, method, sft, pairs, rewardModel, splits, set, board, progress, cancellationToken);
-            stages?.End(method.Variant, clock.Elapsed, outcome.Reused);
+            stages?.End(method.Variant, clock.Elapsed, outcome.Reused, outcome.Succeeded);
             outcomes.Add(outcome);
             // A thread cannot be killed in process: after a time-out the method may still be running, so nothing else starts.
             if (outcome.Status is MethodRunStatus.TimedOut or MethodRunStatus.Cancelled) break;
