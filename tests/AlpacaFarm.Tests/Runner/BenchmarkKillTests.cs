@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Tests.Cli;
 
 namespace AlpacaFarm.Tests.Runner;
 
 /// <summary>
-/// Resumable by construction: a benchmark run killed with SIGKILL during the reward model, then again during a method, and
-/// run a third time, ends with the same leaderboard, artifacts and outputs as an uninterrupted run of the same command in
-/// another home: no lost or doubled row, no half-written artifact where a later run would look for a whole one.
+/// Resumable by construction: a benchmark run killed with SIGKILL in the reward model's stage, then again inside a method,
+/// and run a third time, ends with the same leaderboard, artifacts and outputs as an uninterrupted run of the same command
+/// in another home: no lost or doubled row, no half-written artifact where a later run would look for a whole one. Both
+/// barriers hold the child where it is until the kill: the reward model's builder lock, held by the test, and the
+/// Misbehaving plugin's gate method.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class BenchmarkKillTests : IDisposable
@@ -17,61 +20,77 @@ public sealed class BenchmarkKillTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static string[] Run(string home) =>
-        ["run", "--home", home, "--recipe", "tiny", "--threads", "1", "--eval-split", "validation", "--methods", "dpo,binary-feedme"];
+        ["run", "--home", home, "--recipe", "tiny", "--threads", "1", "--eval-split", "validation", "--methods", "dpo,test-gate,binary-feedme",
+            "--plugins", TinyFarmHome.Misbehaving, "--trust"];
+
+    private static void OpenGate(string home)
+    {
+        Directory.CreateDirectory(Path.Combine(home, "cache", "test-gate"));
+        File.WriteAllText(Path.Combine(home, "cache", "test-gate", "open"), "");
+    }
 
     [Fact]
-    public async Task Killed_during_the_reward_model_and_during_a_method_the_same_command_finishes_with_an_uninterrupted_runs_rows()
+    public async Task Killed_in_the_reward_model_and_in_a_method_the_same_command_finishes_with_an_uninterrupted_runs_rows()
     {
         var (whole, killed) = (Path.Combine(_root, "whole"), Path.Combine(_root, "killed"));
+        OpenGate(whole);
         using (var child = ChildCli.Start(Run(whole)))
         {
             var result = await child.ExitAsync();
             Assert.True(result.ExitCode == 0, result.Error);
         }
 
-        // First kill: the barrier is the reward model's first training step, so its build folder is half written.
-        using (var child = ChildCli.Start(Run(killed)))
+        // First kill: in the reward model's stage, waiting for its builder lock, which the test holds. The artifact's key
+        // is the same in both homes (same recipe, seed, pairs and compute), so the whole run's folder names it.
+        var rewardModel = Path.GetFileName(Assert.Single(Directory.EnumerateDirectories(Path.Combine(whole, "artifacts", "rewardmodel"))));
+        using (var held = ExclusiveFileLock.TryAcquire(Path.Combine(killed, "artifacts", ".locks", $"rewardmodel-{rewardModel}.lock")))
         {
-            await child.WaitForErrorLine(line => line.StartsWith("training the reward model ·", StringComparison.Ordinal));
+            Assert.NotNull(held);
+            using var child = ChildCli.Start(Run(killed));
+            await child.WaitForErrorLine(line => line.StartsWith("waiting for another process to finish the reward model", StringComparison.Ordinal));
             child.Signal(ChildCli.SigKill);
             Assert.Equal(128 + ChildCli.SigKill, (await child.ExitAsync()).ExitCode);
         }
         Assert.Empty(Rows(killed));
         Assert.DoesNotContain(Files(killed).Keys, file => file.StartsWith("artifacts/rewardmodel/", StringComparison.Ordinal));
+        Assert.Contains(Files(killed).Keys, file => file.StartsWith("artifacts/preferencedata/", StringComparison.Ordinal));
 
-        // Second kill: the barrier is DPO's first training step; the baseline row is stored by then.
+        // Second kill: inside the gate method, after DPO's row is stored.
         using (var child = ChildCli.Start(Run(killed)))
         {
-            await child.WaitForErrorLine(line => line.StartsWith("dpo: dpo ·", StringComparison.Ordinal));
+            await child.WaitForErrorLine(line => line.StartsWith("test-gate: at the gate", StringComparison.Ordinal));
             child.Signal(ChildCli.SigKill);
             var result = await child.ExitAsync();
             Assert.Equal(128 + ChildCli.SigKill, result.ExitCode);
-            // The reward model was trained again from its first step: the first kill had stopped it before it was whole.
             Assert.Contains(result.Error.Split('\n'), line => line.StartsWith("training the reward model ·", StringComparison.Ordinal));
         }
-        Assert.Equal(["sft-tiny-s0"], Rows(killed).Keys);
+        Assert.Equal(["dpo-tiny-s0", "sft-tiny-s0"], Rows(killed).Keys);
 
+        OpenGate(killed);
         CliResult last;
         using (var child = ChildCli.Start(Run(killed)))
             last = await child.ExitAsync();
         Assert.True(last.ExitCode == 0, last.Error);
         var lines = last.Error.Split('\n');
-        Assert.DoesNotContain(lines, line => line.StartsWith("training the reward model", StringComparison.Ordinal)); // reused, whole
-        Assert.Contains(lines, line => line.StartsWith("dpo: dpo ·", StringComparison.Ordinal)); // restarted
+        Assert.DoesNotContain(lines, line => line.StartsWith("training the reward model", StringComparison.Ordinal)); // stored, whole
+        Assert.DoesNotContain(lines, line => line.StartsWith("dpo: ", StringComparison.Ordinal)); // stored
+        Assert.Contains(lines, line => line.StartsWith("test-gate: at the gate", StringComparison.Ordinal)); // restarted
 
         // Rows with every column but timing (AggregateRecord has none), artifacts and outputs byte for byte.
         var expected = Rows(whole);
-        Assert.Equal(["binary-feedme-tiny-s0", "dpo-tiny-s0", "sft-tiny-s0"], expected.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["binary-feedme-tiny-s0", "dpo-tiny-s0", "sft-tiny-s0", "test-gate-tiny-s0"], expected.Keys);
         Assert.Equal(expected, Rows(killed));
         Assert.Equal(Files(whole), Files(killed));
 
-        // Each method succeeded once; DPO's killed run is recorded as interrupted, with no row.
+        // Each method succeeded once; the killed gate run is recorded as interrupted, with no row, and its restart began
+        // again in the same work directory.
         using var store = LeaderboardStore.Open(Path.Combine(killed, LeaderboardStore.FileName));
         var runs = store.MethodRuns();
+        Assert.Equal(1, runs.Count(run => run.Method == "dpo"));
         Assert.Equal(1, runs.Count(run => run.Method == "binary-feedme"));
-        var dpo = runs.Where(run => run.Method == "dpo").ToList(); // newest first
-        Assert.Equal(2, dpo.Count);
-        Assert.Equal((MethodRunStatus.Succeeded, MethodRunStatus.Interrupted), (dpo[0].Status, dpo[1].Status));
+        var gate = runs.Where(run => run.Method == "test-gate").ToList(); // newest first
+        Assert.Equal((MethodRunStatus.Succeeded, MethodRunStatus.Interrupted), (gate[0].Status, gate[1].Status));
+        Assert.Equal(["entered", "entered"], File.ReadAllLines(Path.Combine(killed, "runs", gate[0].RunKey, "entered.txt")));
     }
 
     private static SortedDictionary<string, AggregateRecord> Rows(string home)
