@@ -25,6 +25,9 @@ using static TorchSharp.torch;
 //                                          log-probability, averaged over each AlpacaEval-format outputs file; with
 //                                          --policy also the mean response log-probability under the reward model's
 //                                          language-model head and under that policy, e.g. the SFT reference)
+//          --anchor DIR                   (also writes DIR/anchor-input.json, the model shape, the SFT batches and the generation
+//                                          prompts of train and gen, and DIR/dotnet.json, their figures, for
+//                                          bench/torch-reference.py: the same measurements in PyTorch, with ratios)
 //          --only sharpen --policy DIR --reward DIR [--temperatures 1,0.53] [--kl-coef 0.2]
 //                                         (the SFT policy sampled at each temperature T on 512 unlabeled instructions, as
 //                                          PPO's rollouts are: the reward model's readouts, and the KL to the same policy
@@ -33,7 +36,7 @@ using static TorchSharp.torch;
 var threads = Environment.ProcessorCount;
 var only = new HashSet<string>(["peak", "train", "gen", "bon"], StringComparer.Ordinal);
 var steps = 120;
-string? policyDir = null, rewardDir = null, outDir = null;
+string? policyDir = null, rewardDir = null, outDir = null, anchorDir = null;
 string[] outputsFiles = [];
 int[] keep = [1, 4, 16, 64];
 double temperature = 0.5, topP = 0.9; // plugins/BestOfN's default candidate decoding
@@ -49,6 +52,7 @@ for (var i = 0; i < args.Length; i++)
         case "--policy": policyDir = args[++i]; break;
         case "--reward": rewardDir = args[++i]; break;
         case "--out": outDir = args[++i]; break;
+        case "--anchor": anchorDir = args[++i]; break;
         case "--outputs": outputsFiles = args[++i].Split(','); break;
         case "--keep": keep = [.. args[++i].Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture))]; break;
         case "--temperature": temperature = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -65,6 +69,7 @@ var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
 // The host's default farm recipe (FarmRecipe.Default): depth 3, width 192, 4 heads, 96 positions, SFT batch 32.
 var config = new TransformerConfig(tokenizer.VocabularySize, Depth: 3, Width: 192, Heads: 4, MaxSequenceLength: 96);
 var rows = new List<(string What, string Value, string Reference)>();
+var anchor = new AnchorFiles(config, threads);
 Console.WriteLine($"threads {torch.get_num_threads()} (interop {torch.get_num_interop_threads()}), libtorch {torch.__version__}, " +
                   $"vocabulary {config.VocabularySize}, parameters {Parameters(config):N0}");
 
@@ -73,6 +78,7 @@ if (only.Contains("peak") || only.Contains("train"))
 {
     var (fp32, bf16) = Bench.MatmulPeaks();
     fp32Peak = fp32;
+    anchor.Figures["fp32_peak_gflops"] = fp32;
     rows.Add(("fp32 matmul peak (square 1024–2048, best)", $"{fp32:F0} GFLOP/s", ""));
     rows.Add(("bf16 matmul peak (square 1024–2048, best)", $"{bf16:F0} GFLOP/s", $"{bf16 / fp32:F2}× fp32"));
 }
@@ -83,6 +89,10 @@ if (only.Contains("train"))
     var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
     var measures = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32, MatmulPrecision.Bf16Mixed]);
     var (fp32, bf16) = (measures[0], measures[1]);
+    anchor.SftBatches = [.. fitted.Take(32 * (steps + 4)).Chunk(32)];
+    anchor.Figures["sft_tokens_per_second"] = fp32.RealTokensPerSecond;
+    anchor.Figures["sft_gflops"] = fp32.GflopsPerSecond;
+    anchor.Figures["sft_padding"] = fp32.PaddingFraction;
     rows.Add(("fp32 training, default policy, batch 32", $"{fp32.RealTokensPerSecond:F0} tok/s", $"{steps} steps, final loss {fp32.FinalLoss:F5} (mean of last 20)"));
     rows.Add(("  achieved (6·N·positions + attention)", $"{fp32.GflopsPerSecond:F1} GFLOP/s",
         $"{fp32.GflopsPerSecond / fp32Peak:P0} of fp32 peak; padding {fp32.PaddingFraction:P0}"));
@@ -106,9 +116,11 @@ if (only.Contains("gen"))
         .Where(p => p.Count <= config.MaxSequenceLength - 64).Take(64).ToArray();
     var (preallocated, concatenating) = Bench.CacheDecode(policy, prompts, steps: 64, reps: 3);
     rows.Add(("decode loop, batch 64, preallocated KV cache", $"{preallocated:F0} tok/s", $"{concatenating:F0} tok/s concatenating: {preallocated / concatenating:F2}×"));
+    anchor.Prompts = [.. prompts.Select(p => p.ToArray())];
     foreach (var (batch, reps) in new[] { (1, 5), (16, 3), (64, 2) })
     {
         var (kv, full) = Bench.Generation(policy, tokenizer, prompts[..batch], reps);
+        anchor.Figures[$"generation_batch_{batch}_tokens_per_second"] = kv;
         rows.Add(($"generation, 64 new tokens, batch {batch}, KV cache", $"{kv:F0} tok/s", $"{full:F0} tok/s recomputing: {kv / full:F1}×"));
     }
 }
@@ -170,6 +182,7 @@ if (only.Contains("sharpen"))
     }
 }
 
+if (anchorDir is not null) anchor.Write(anchorDir);
 if (rows.Count == 0) return;
 var width = rows.Max(r => r.What.Length);
 var valueWidth = rows.Max(r => r.Value.Length);
@@ -183,6 +196,34 @@ static long Parameters(TransformerConfig config)
 {
     using var model = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "count", 0));
     return model.parameters().Sum(p => p.numel());
+}
+
+/// <summary>
+/// What bench/torch-reference.py needs to measure the same work in PyTorch: the model's shape, the very SFT batches and
+/// generation prompts this run timed (token ids), and this run's figures, to print beside its own as ratios.
+/// </summary>
+internal sealed class AnchorFiles(TransformerConfig config, int threads)
+{
+    public (int[] Prompt, int[] Response)[][] SftBatches { get; set; } = [];
+
+    public int[][] Prompts { get; set; } = [];
+
+    public Dictionary<string, double> Figures { get; } = [];
+
+    public void Write(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var input = new
+        {
+            vocabulary = config.VocabularySize, depth = config.Depth, width = config.Width, heads = config.Heads,
+            max_positions = config.MaxSequenceLength, mlp_ratio = config.MlpRatio, threads, warmup_steps = 4,
+            new_tokens = 64, generation_batches = new[] { 1, 16, 64 },
+            sft_batches = SftBatches.Select(batch => batch.Select(d => new[] { d.Prompt, d.Response })),
+            prompts = Prompts,
+        };
+        File.WriteAllText(Path.Combine(folder, "anchor-input.json"), System.Text.Json.JsonSerializer.Serialize(input));
+        File.WriteAllText(Path.Combine(folder, "dotnet.json"), System.Text.Json.JsonSerializer.Serialize(Figures));
+    }
 }
 
 internal sealed record TrainingMeasure(double RealTokensPerSecond, double GflopsPerSecond, double PaddingFraction, double FinalLoss);
