@@ -11,7 +11,7 @@ prints each figure beside the project's, with the ratio project / PyTorch (above
 - the fp32 matmul peak (square 1024 and 2048, best of 4), the same way;
 - SFT: fp32 AdamW steps (gradient norm clipped at 1) on the same batches, prompts left-padded and responses right-padded
   as SequenceBatch builds them; real tokens/s (padding excluded) and GFLOP/s by the bench's formula;
-- generation with a preallocated KV cache: 64 new tokens at temperature 1 from the same prompts at batch 1, 16 and 64.
+- generation with a preallocated KV cache: 64 new tokens at temperature 1 from the same prompts at batch 1, 16, 64, 256.
   Every row runs to 64 tokens here; the project's sampler drops rows that end (rare at random initialisation).
 
 Run by the bench (bench/anchor.sh runs both), never by CI. Needs Debian's python3-torch (1.13) over an optimised BLAS
@@ -249,7 +249,7 @@ def main():
         tokens, gflops, padding = measure_sft(shape, shape["sft_batches"])
         figures.update(sft_tokens_per_second=tokens, sft_gflops=gflops, sft_padding=padding)
     if shape["prompts"]:
-        for batch, reps in zip(shape["generation_batches"], (5, 3, 2)):
+        for batch, reps in zip(shape["generation_batches"], (5, 3, 2, 2)):
             figures[f"generation_batch_{batch}_tokens_per_second"] = measure_generation(shape, shape["prompts"], batch, reps)
     if "--json" in sys.argv:
         print(json.dumps({"torch": figures, "project": project}))

@@ -113,11 +113,11 @@ if (only.Contains("gen"))
     using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0));
     var prompts = FarmEvalSet.Load().Items
         .Select(item => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, item.Instruction))
-        .Where(p => p.Count <= config.MaxSequenceLength - 64).Take(64).ToArray();
-    var (preallocated, concatenating) = Bench.CacheDecode(policy, prompts, steps: 64, reps: 3);
+        .Where(p => p.Count <= config.MaxSequenceLength - 64).Take(256).ToArray();
+    var (preallocated, concatenating) = Bench.CacheDecode(policy, prompts[..64], steps: 64, reps: 3);
     rows.Add(("decode loop, batch 64, preallocated KV cache", $"{preallocated:F0} tok/s", $"{concatenating:F0} tok/s concatenating: {preallocated / concatenating:F2}×"));
     anchor.Prompts = [.. prompts.Select(p => p.ToArray())];
-    foreach (var (batch, reps) in new[] { (1, 5), (16, 3), (64, 2) })
+    foreach (var (batch, reps) in new[] { (1, 5), (16, 3), (64, 2), (256, 2) })
     {
         var (kv, full) = Bench.Generation(policy, tokenizer, prompts[..batch], reps);
         anchor.Figures[$"generation_batch_{batch}_tokens_per_second"] = kv;
@@ -217,7 +217,7 @@ internal sealed class AnchorFiles(TransformerConfig config, int threads)
         {
             vocabulary = config.VocabularySize, depth = config.Depth, width = config.Width, heads = config.Heads,
             max_positions = config.MaxSequenceLength, mlp_ratio = config.MlpRatio, threads, warmup_steps = 4,
-            new_tokens = 64, generation_batches = new[] { 1, 16, 64 },
+            new_tokens = 64, generation_batches = new[] { 1, 16, 64, 256 },
             sft_batches = SftBatches.Select(batch => batch.Select(d => new[] { d.Prompt, d.Response })),
             prompts = Prompts,
         };
