@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Policies;
+using AlpacaFarm.Abstractions.Randomness;
 using AlpacaFarm.Modeling.Checkpoints;
 using AlpacaFarm.Modeling.Generation;
 using AlpacaFarm.Modeling.Runtime;
@@ -14,7 +15,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Modeling throughput on this machine, one table; every number sits beside its reference measured in the same run.
-// Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon] [--steps N]
+// Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon,group] [--steps N]
 //          [--policy DIR --reward DIR]   (Best-of-16 with trained checkpoints, e.g. the home's artifacts/policy/… and rewardmodel/…)
 //          --only nested --policy DIR --reward DIR --out DIR [--keep 1,4,16,64] [--temperature 0.5] [--top-p 0.9]
 //                                         (one nested Best-of-n run over eval-805 at the candidate decoding given (the Best-of-n
@@ -98,6 +99,26 @@ if (only.Contains("train"))
         $"{fp32.GflopsPerSecond / fp32Peak:P0} of fp32 peak; padding {fp32.PaddingFraction:P0}"));
     rows.Add(("bf16-mixed training, same batches, interleaved", $"{bf16.RealTokensPerSecond:F0} tok/s",
         $"{bf16.RealTokensPerSecond / fp32.RealTokensPerSecond:F2}× fp32; final loss {bf16.FinalLoss:F5} ({(bf16.FinalLoss / fp32.FinalLoss - 1) * 100:+0.00;-0.00}% vs fp32)"));
+}
+
+if (only.Contains("group"))
+{
+    // The same SFT examples batched two ways: in the split's order (as SftTrainer batches them) and length-grouped (each
+    // window of 32 batches sorted by prompt length into bands of 4 batches, each band sorted by response length and cut
+    // into batches of 32 (prompts are left-padded and responses right-padded apart, so both lengths count), the batches
+    // in a keyed order).
+    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * (steps + 4) + 512, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
+    var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).Take(32 * (steps + 4)).ToArray();
+    var grouped = fitted.Chunk(32 * 32)
+        .SelectMany(window => window.OrderBy(d => d.Prompt.Length).Chunk(32 * 4)
+            .SelectMany(band => band.OrderBy(d => d.Response.Length).Chunk(32)))
+        .OrderBy(batch => KeyedRandom.Hash64("bench group", $"{batch[0].Prompt.Length} {batch[0].Response.Length} {batch.Length}", 0))
+        .SelectMany(batch => batch).ToArray();
+    var asIs = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32])[0];
+    var byLength = Bench.Train(config, tokenizer, grouped, steps, [MatmulPrecision.Fp32])[0];
+    rows.Add(("fp32 training, batches in the split's order", $"{asIs.RealTokensPerSecond:F0} tok/s", $"padding {asIs.PaddingFraction:P0}"));
+    rows.Add(("fp32 training, length-grouped batches", $"{byLength.RealTokensPerSecond:F0} tok/s",
+        $"padding {byLength.PaddingFraction:P0}; {byLength.RealTokensPerSecond / asIs.RealTokensPerSecond:F2}× the split's order"));
 }
 
 if (only.Contains("prof"))
