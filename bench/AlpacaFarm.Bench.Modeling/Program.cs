@@ -71,6 +71,11 @@ var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
 var config = new TransformerConfig(tokenizer.VocabularySize, Depth: 3, Width: 192, Heads: 4, MaxSequenceLength: 96);
 var rows = new List<(string What, string Value, string Reference)>();
 var anchor = new AnchorFiles(config, threads);
+
+// The first `count` demonstrations of a farm world drawn with an sft split of that size, fitted to the model's positions.
+(int[] Prompt, int[] Response)[] SftExamples(int count) =>
+    [.. FarmWorld.Generate(new FarmSplitSizes(Sft: count, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed).Sft
+        .Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength))];
 Console.WriteLine($"threads {torch.get_num_threads()} (interop {torch.get_num_interop_threads()}), libtorch {torch.__version__}, " +
                   $"vocabulary {config.VocabularySize}, parameters {Parameters(config):N0}");
 
@@ -86,13 +91,11 @@ if (only.Contains("peak") || only.Contains("train"))
 
 if (only.Contains("train"))
 {
-    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * (steps + 4) + 512, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
-    var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    var fitted = SftExamples(32 * (steps + 4) + 512);
     var measures = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32, MatmulPrecision.Bf16Mixed]);
     var (fp32, bf16) = (measures[0], measures[1]);
     anchor.SftBatches = [.. fitted.Take(32 * (steps + 4)).Chunk(32)];
     anchor.Figures["sft_tokens_per_second"] = fp32.RealTokensPerSecond;
-    anchor.Figures["sft_gflops"] = fp32.GflopsPerSecond;
     anchor.Figures["sft_padding"] = fp32.PaddingFraction;
     rows.Add(("fp32 training, default policy, batch 32", $"{fp32.RealTokensPerSecond:F0} tok/s", $"{steps} steps, final loss {fp32.FinalLoss:F5} (mean of last 20)"));
     rows.Add(("  achieved (6·N·positions + attention)", $"{fp32.GflopsPerSecond:F1} GFLOP/s",
@@ -107,8 +110,7 @@ if (only.Contains("group"))
     // window of 32 batches sorted by prompt length into bands of 4 batches, each band sorted by response length and cut
     // into batches of 32 (prompts are left-padded and responses right-padded apart, so both lengths count), the batches
     // in a keyed order).
-    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * (steps + 4) + 512, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
-    var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).Take(32 * (steps + 4)).ToArray();
+    var fitted = SftExamples(32 * (steps + 4) + 512)[..(32 * (steps + 4))];
     var grouped = fitted.Chunk(32 * 32)
         .SelectMany(window => window.OrderBy(d => d.Prompt.Length).Chunk(32 * 4)
             .SelectMany(band => band.OrderBy(d => d.Response.Length).Chunk(32)))
@@ -123,8 +125,7 @@ if (only.Contains("group"))
 
 if (only.Contains("prof"))
 {
-    var splits = FarmWorld.Generate(new FarmSplitSizes(Sft: 32 * 20, Preference: 0, Unlabeled: 0, Validation: 0, Eval: 0), FarmWorld.DefaultSeed);
-    var fitted = splits.Sft.Select(d => PromptFormat.Fit(tokenizer, d.Instruction, d.Output, config.MaxSequenceLength)).ToArray();
+    var fitted = SftExamples(32 * 20);
     Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Fp32);
     Bench.Profile(config, tokenizer, fitted, MatmulPrecision.Bf16Mixed);
 }

@@ -1,6 +1,7 @@
 using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Farm;
 using AlpacaFarm.Runner.Methods;
+using AlpacaFarm.Tests.Modeling;
 
 namespace AlpacaFarm.Tests.Runner;
 
@@ -18,10 +19,9 @@ public sealed class BenchmarkProgressTests : IDisposable
     public void The_eta_is_the_previous_times_of_the_stages_to_go_and_only_made_stages_are_recorded()
     {
         File.WriteAllText(Path.Combine(_home, StageHistory.FileName), """{ "tiny": { "sft": 10, "pairs": 20, "reward-model": 150 } }""");
-        var plan = MethodRunner.Plan(new MethodRunRequest(["test-labels"], new Dictionary<string, IReadOnlyDictionary<string, string>>(), 0, "tiny",
-            Compute.For("cpu", 1), PluginFolders: [TinyFarmHome.Misbehaving], Trust: true));
-        var reports = new List<TrainingStage>();
-        var progress = new BenchmarkProgress(plan, [0], StageHistory.Open(_home), new Recorder(reports.Add));
+        var recorder = new Recorder<TrainingStage>();
+        var reports = recorder.Reports;
+        var progress = new BenchmarkProgress(Plan(), [0], StageHistory.Open(_home), recorder);
         var stages = progress.ForSeed(0);
 
         // Weights: sft 10, pairs 20, reward model 150; baseline and test-labels have no time, so each weighs their mean, 60.
@@ -51,15 +51,13 @@ public sealed class BenchmarkProgressTests : IDisposable
     [Fact]
     public void Without_a_history_there_is_no_eta()
     {
-        var plan = MethodRunner.Plan(new MethodRunRequest(["test-labels"], new Dictionary<string, IReadOnlyDictionary<string, string>>(), 0, "tiny",
-            Compute.For("cpu", 1), PluginFolders: [TinyFarmHome.Misbehaving], Trust: true));
-        var reports = new List<TrainingStage>();
-        new BenchmarkProgress(plan, [0, 1], StageHistory.Open(_home), new Recorder(reports.Add)).ForSeed(1).Begin("sft");
-        Assert.Equal("benchmark 6/10: seed 1, sft", Assert.Single(reports).Stage);
+        var recorder = new Recorder<TrainingStage>();
+        new BenchmarkProgress(Plan(), [0, 1], StageHistory.Open(_home), recorder).ForSeed(1).Begin("sft");
+        Assert.Equal("benchmark 6/10: seed 1, sft", Assert.Single(recorder.Reports).Stage);
     }
 
-    private sealed class Recorder(Action<TrainingStage> report) : IProgress<TrainingStage>
-    {
-        public void Report(TrainingStage value) => report(value);
-    }
+    // Five stages a seed: sft, pairs, reward-model, baseline and the Misbehaving plugin's test-labels.
+    private static MethodRunPlan Plan() =>
+        MethodRunner.Plan(new MethodRunRequest(["test-labels"], new Dictionary<string, IReadOnlyDictionary<string, string>>(), 0, "tiny",
+            Compute.For("cpu", 1), PluginFolders: [TinyFarmHome.Misbehaving], Trust: true));
 }
