@@ -43,6 +43,7 @@ int[] keep = [1, 4, 16, 64];
 double temperature = 0.5, topP = 0.9; // plugins/BestOfN's default candidate decoding
 double[] temperatures = [1, 0.53];
 var klCoefficient = 0.2; // plugins/Ppo's default
+var generationBatch = 256; // plugins/BestOfN's and plugins/ExpertIteration's sampling and scoring batch
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -60,6 +61,7 @@ for (var i = 0; i < args.Length; i++)
         case "--top-p": topP = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--temperatures": temperatures = [.. args[++i].Split(',').Select(t => double.Parse(t, CultureInfo.InvariantCulture))]; break;
         case "--kl-coef": klCoefficient = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--batch": generationBatch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown argument '{args[i]}'");
     }
 }
@@ -147,6 +149,18 @@ if (only.Contains("gen"))
     }
 }
 
+if (only.Contains("anatomy"))
+{
+    foreach (var b in new[] { 64, 256, 1024 }) DecodeAnatomy.Run(b, 24, 40);
+    using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0));
+    var prompts = FarmEvalSet.Load().Items.Select(item => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, item.Instruction)).Take(1024).ToArray(); prompts = [.. prompts, .. prompts];
+    foreach (var b in new[] { 64, 256, 1024 })
+    {
+        var (pre, cat) = Bench.CacheDecode(policy, prompts[..b], steps: 40, reps: 3);
+        Console.WriteLine($"model decode loop batch {b}: preallocated {pre:F0} tok/s, concatenating {cat:F0} tok/s");
+    }
+}
+
 if (only.Contains("bon"))
 {
     // Trained checkpoints end their answers early (end-of-sequence); a random-init policy runs every sample to the cap.
@@ -163,7 +177,7 @@ if (only.Contains("bon"))
 if (only.Contains("nested"))
 {
     if (policyDir is null || rewardDir is null || outDir is null) throw new ArgumentException("--only nested needs --policy, --reward and --out");
-    var (seconds, meanScores) = Bench.NestedBestOfN(policyDir, rewardDir, outDir, keep, threads, temperature, topP);
+    var (seconds, meanScores) = Bench.NestedBestOfN(policyDir, rewardDir, outDir, keep, threads, temperature, topP, generationBatch);
     foreach (var k in keep.Order())
         rows.Add(($"nested Best-of-{k} over eval-805 (one run of n = {keep.Max()})", $"{meanScores[k]:F4}", $"mean proxy score; outputs {Path.Combine(outDir, $"best-of-{k}.json")}"));
     rows.Add(($"nested Best-of-{keep.Max()} run", $"{seconds:F1} s", "generate and score every draw"));
@@ -471,6 +485,14 @@ internal static class Bench
         var generate = total.Elapsed.TotalSeconds;
         var texts = generated.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))).ToArray();
         var rewards = reward.Score(tokenizer, [.. texts.Select((t, i) => (instructions[i / n], t))], batch);
+        {
+            var fit = texts.Select((t, i) => PromptFormat.Fit(tokenizer, instructions[i / n], t, config.MaxSequenceLength)).ToArray();
+            Console.WriteLine($"mean prompt {fit.Average(f => f.Prompt.Length):F1}, mean response {fit.Average(f => f.Response.Length):F1}, max response {fit.Max(f => f.Response.Length)}");
+            var byTotal = fit.OrderBy(f => f.Prompt.Length + f.Response.Length).Chunk(batch).Sum(c => (long)c.Length * (c.Max(f => f.Prompt.Length) + c.Max(f => f.Response.Length)));
+            var byGroup = Enumerable.Range(0, fit.Length).OrderBy(i => fit[i].Prompt.Length).ThenBy(i => i / n).ThenBy(i => fit[i].Response.Length).Select(i => fit[i]).Chunk(batch)
+                .Sum(c => (long)c.Select(f => f.Prompt).Distinct().Count() * c.Max(f => f.Prompt.Length) + (long)c.Length * c.Max(f => f.Response.Length));
+            Console.WriteLine($"computed positions: by total length {byTotal}, grouped and shared {byGroup}, real {fit.Sum(f => f.Prompt.Length + f.Response.Length)}");
+        }
         var best = Enumerable.Range(0, instructions.Length)
             .Select(i => texts[i * n + Enumerable.Range(0, n).MaxBy(k => rewards[i * n + k])]).ToArray();
         var seconds = total.Elapsed.TotalSeconds;
@@ -483,11 +505,11 @@ internal static class Bench
     /// through the SDK's routine, as the Best-of-n plugin draws; writes the best-of-k outputs in AlpacaEval's format.
     /// </summary>
     public static (double Seconds, Dictionary<int, double> MeanScores) NestedBestOfN(string policyDir, string rewardDir, string outDir, int[] keep, int threads,
-        double temperature, double topP)
+        double temperature, double topP, int batch)
     {
         var compute = new AlpacaFarm.Abstractions.Compute.ComputeResources("cpu", threads, long.MaxValue);
-        using var policy = AlpacaFarm.Modeling.Policies.TorchPolicy.Open(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench"), compute, "sft", 64);
-        using var scorer = RewardScorer.Open(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"), compute, 64);
+        using var policy = AlpacaFarm.Modeling.Policies.TorchPolicy.Open(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench"), compute, "sft", batch);
+        using var scorer = RewardScorer.Open(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench"), compute, batch);
         var set = FarmEvalSet.Load();
         var instructions = set.Items.Select(item => item.Instruction).ToList();
         var clock = Stopwatch.StartNew();

@@ -13,10 +13,13 @@ namespace AlpacaFarm.Plugins.BestOfN;
 /// </summary>
 public sealed class BestOfNMethod : IMethod
 {
+    // Sequences per sampling and scoring batch: with n draws of a prompt side by side, 256 / n prompts a batch.
+    private const int DrawBatch = 256;
+
     public MethodDescriptor Descriptor { get; } = new(
         Id: "best-of-n",
         DisplayName: "Best-of-n",
-        Version: "1.1.0",
+        Version: "1.2.0",
         Kind: MethodKind.InferenceTime,
         Description: "Samples n outputs from the SFT policy and keeps the one the proxy reward model scores highest.",
         PaperReference: "Stiennon et al. 2020; AlpacaFarm (Dubois et al. 2023) §4",
@@ -31,10 +34,10 @@ public sealed class BestOfNMethod : IMethod
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
     {
         var spec = context.Spec;
-        var sft = TorchPolicy.Open(spec.SftPolicy, spec.Compute, "sft", batchSize: 64);
+        var sft = TorchPolicy.Open(spec.SftPolicy, spec.Compute, "sft", batchSize: DrawBatch);
         try
         {
-            var scorer = RewardScorer.Open(spec.RewardModel, spec.Compute, batchSize: 64);
+            var scorer = RewardScorer.Open(spec.RewardModel, spec.Compute, batchSize: DrawBatch);
             return Task.FromResult<IPolicy>(new BestOfNPolicy(sft, scorer, spec.Hyperparameters.GetInt("n"),
                 spec.Hyperparameters.GetDouble("temperature"), spec.Hyperparameters.GetDouble("top_p"), spec.Hyperparameters.GetInt("max_new_tokens")));
         }

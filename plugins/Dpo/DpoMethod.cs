@@ -25,12 +25,12 @@ namespace AlpacaFarm.Plugins.Dpo;
 public sealed class DpoMethod : IMethod
 {
     /// <summary>Written into the returned checkpoint; bump when training behaviour changes.</summary>
-    public const string CodeVersion = "dpo/1";
+    public const string CodeVersion = "dpo/2";
 
     public MethodDescriptor Descriptor { get; } = new(
         Id: "dpo",
         DisplayName: "DPO",
-        Version: "1.1.0",
+        Version: "1.2.0",
         Kind: MethodKind.TrainingTime,
         Description: "Optimises the policy directly on preference pairs with a logistic loss on log-ratio differences to the SFT policy (or IPO, or SimPO).",
         PaperReference: "Rafailov et al. 2023; Azar et al. 2023 (IPO); Meng et al. 2024 (SimPO); AlpacaFarm (Dubois et al. 2023, arXiv v4)",
@@ -86,7 +86,7 @@ public sealed class DpoMethod : IMethod
         log.Write(0, double.NaN, [], heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
         var epochLosses = new List<double>();
         var epochMargins = new List<float>();
-        TrainingLoop.Run(model, options, trainPairs.Count, "dpo-order", indices =>
+        TrainingLoop.Run(model, options, trainPairs.Lengths, "dpo-order", indices =>
         {
             var (batch, pairs) = trainPairs.Forward(model, indices);
             var loss = PreferenceObjective.Loss(settings.Loss, pairs, settings.Beta, settings.Gamma);

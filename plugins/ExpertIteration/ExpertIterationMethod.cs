@@ -25,7 +25,7 @@ public sealed class ExpertIterationMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "expert-iteration",
         DisplayName: "Expert Iteration",
-        Version: "1.1.0",
+        Version: "1.2.0",
         Kind: MethodKind.TrainingTime,
         Description: "Fine-tunes the SFT policy on the best of n samples (by the proxy reward model) of each unlabeled instruction.",
         PaperReference: "Anthony et al. 2017; Uesato et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",

@@ -30,13 +30,15 @@ public sealed record SelectedOutput(string Instruction, string Output, float Pro
 public static class SelectionCache
 {
     /// <summary>Bump when drawing, the key or the file changes: older selections are then drawn anew.</summary>
-    public const string CodeVersion = "expert-iteration-selection/2";
+    public const string CodeVersion = "expert-iteration-selection/3";
 
     /// <summary>The selection's file inside its folder.</summary>
     public const string FileName = "selection.json";
 
-    // Prompts per drawing round: part of what fixes the draws (padding changes float rounding), hence of the key.
+    // Prompts whose draws are made together, and sequences per sampling and scoring batch: part of what fixes the draws
+    // (padding changes float rounding), hence of the key.
     private const int PromptBatch = 256;
+    private const int DrawBatch = 256;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -57,6 +59,7 @@ public static class SelectionCache
             top_p = request.Decoding.TopP,
             max_new_tokens = request.Decoding.MaxNewTokens,
             prompt_batch = PromptBatch,
+            draw_batch = DrawBatch,
             compute = compute.ResultKey,
         });
         return new ArtifactKey("host splits", "unlabeled", config, request.Decoding.Seed, CodeVersion);
@@ -85,8 +88,8 @@ public static class SelectionCache
     private static void Draw(string folder, SelectionRequest request, ComputeResources compute, IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        using var policy = TorchPolicy.Open(request.Sft, compute, "sft", batchSize: 64);
-        using var scorer = RewardScorer.Open(request.RewardModel, compute, batchSize: 64);
+        using var policy = TorchPolicy.Open(request.Sft, compute, "sft", batchSize: DrawBatch);
+        using var scorer = RewardScorer.Open(request.RewardModel, compute, batchSize: DrawBatch);
         var result = BestOfN.Select(policy, scorer, request.Prompts, request.N, request.Decoding, PromptBatch, progress, cancellationToken);
         var selected = request.Prompts.Select((prompt, i) =>
             new SelectedOutput(prompt, result.Best[i], result.BestScores[i], result.BestDraw(i, request.N), result.Scores[i])).ToList();

@@ -22,6 +22,11 @@ namespace AlpacaFarm.Modeling;
 /// Quark's objective (Quark), the pairwise objectives (DPO). What several share came in: FineTuneHyperparameters (with
 /// PaperSft), SamplingOptions.MaxNewTokensHyperparameter, OnlineRunModels, StepCheckpoints (with its save_every row) and
 /// StepCsvLog; the farm's text rule moved to the contract's CanonicalText (WordTokenizer.Split and Join are gone).
+/// 3.1.0: speed without new arithmetic where possible. Repeated prompts are computed once (PromptSharing; the sampler's
+/// prefill, RewardModel.Score's prompts; KvCache.AppendRows, KvCache.Rows, a KvCache.KeepRows index may repeat;
+/// LogProbs.OfResponses from ids and mask); BestOfN.Select samples and scores a prompt batch's n draws together.
+/// Length-grouped batches (TrainingLoop.Run with lengths, BatchLengths), taken by SftTrainer and RewardTrainer: a new
+/// example order, so new SFT policies and reward models (sft-trainer/3, reward-trainer/4).
 /// </remarks>
 public static class SdkVersion
 {
@@ -29,7 +34,7 @@ public static class SdkVersion
     public const int Major = 3;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 0;
+    public const int Minor = 1;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

@@ -15,7 +15,8 @@ namespace AlpacaFarm.Modeling.Generation;
 /// Randomness is per sequence, not per batch: sequence <c>i</c> draws one uniform number per step from
 /// <c>KeyedRandom.Create("sample", keys[i], seed)</c> and picks the token where the (top-p truncated) cumulative
 /// distribution first exceeds it. A sequence's sample therefore depends only on its key, the seed and the model,
-/// not on the batch it lands in (up to float rounding). Give repeated prompts distinct keys to get distinct samples.
+/// not on the batch it lands in (up to float rounding). Give repeated prompts distinct keys to get distinct samples: a
+/// batch computes a repeated prompt once (<see cref="PromptSharing"/>) and its repeats decode from copies of its cache.
 /// Prompts longer than the model's maximum keep their last tokens; a batch gets at most
 /// <c>MaxSequenceLength − longest prompt</c> new tokens.
 /// </remarks>
@@ -81,6 +82,7 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
         // The concatenating cache: a preallocated one (KvCache(depth, capacity)) was slower here, since attention then
         // reads strided views of the buffers (docs/results/2026-11-24-modeling-performance.md).
         using var cache = options.UseKvCache ? new KvCache(model.Config.Depth) : null;
+        var sharing = PromptSharing.Of(kept);
 
         for (var step = 0; step < budget && active.Length > 0; step++)
         {
@@ -88,7 +90,17 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
             var current = promptWidth + step;
             var maskSoFar = Slice(mask, active, current, device);
             Tensor hidden;
-            if (cache is null || step == 0)
+            if (step == 0 && sharing is not null && cache is not null)
+            {
+                // Each distinct prompt is computed once; its repeats start from copies of its keys and values.
+                var distinctMask = Slice(mask, sharing.Distinct, current, device);
+                var prefilled = model.Hidden(
+                    Slice(ids, sharing.Distinct, current, device), distinctMask, CausalTransformer.PositionsFromMask(distinctMask), cache);
+                var source = torch.tensor(sharing.Source, device: device);
+                cache.KeepRows(source);
+                hidden = prefilled.narrow(1, current - 1, 1).index_select(0, source);
+            }
+            else if (cache is null || step == 0)
             {
                 var input = Slice(ids, active, current, device);
                 hidden = model.Hidden(input, maskSoFar, CausalTransformer.PositionsFromMask(maskSoFar), cache);

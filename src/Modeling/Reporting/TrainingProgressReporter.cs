@@ -6,7 +6,7 @@ namespace AlpacaFarm.Modeling.Reporting;
 /// <summary>
 /// Relays a trainer's <see cref="TrainingProgress"/> to the host through the contract's <see cref="IMethodReporter"/>,
 /// as <see cref="MethodProgress"/> of one stage with the metrics <c>loss</c>, <c>learning_rate</c> and
-/// <c>tokens_per_second</c>. Pass it as the <c>progress</c> of <see cref="TrainingLoop.Run"/> or a trainer.
+/// <c>tokens_per_second</c>. Pass it as the <c>progress</c> of <see cref="TrainingLoop"/>'s Run or a trainer.
 /// </summary>
 /// <param name="reporter">The method context's reporter.</param>
 /// <param name="stage">Names what is being trained (e.g. "policy", "value model").</param>

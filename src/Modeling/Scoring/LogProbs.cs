@@ -42,11 +42,15 @@ public static class LogProbs
     }
 
     /// <summary>The same from logits already computed at the positions that predict each response token.</summary>
-    public static Tensor OfResponses(Tensor responseLogits, SequenceBatch batch)
+    public static Tensor OfResponses(Tensor responseLogits, SequenceBatch batch) =>
+        OfResponses(responseLogits, batch.ResponseIds, batch.ResponseMask);
+
+    /// <summary>The same from logits and the right-padded response ids and mask [batch, response width] alone.</summary>
+    public static Tensor OfResponses(Tensor responseLogits, Tensor responseIds, Tensor responseMask)
     {
         using var scope = NewDisposeScope();
-        var logProbs = responseLogits.log_softmax(-1).gather(2, batch.ResponseIds.unsqueeze(2)).squeeze(2);
-        return logProbs.masked_fill(batch.ResponseMask.logical_not(), HeldScalars.Zero).MoveToOuterDisposeScope();
+        var logProbs = responseLogits.log_softmax(-1).gather(2, responseIds.unsqueeze(2)).squeeze(2);
+        return logProbs.masked_fill(responseMask.logical_not(), HeldScalars.Zero).MoveToOuterDisposeScope();
     }
 
     /// <summary>The hidden states [batch, longest response, width] at the positions that predict the response tokens.</summary>

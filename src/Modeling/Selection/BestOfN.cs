@@ -27,15 +27,15 @@ public sealed record BestOfNResult(IReadOnlyList<string> Best, IReadOnlyList<flo
 
 /// <summary>
 /// Best-of-n, the one routine Best-of-n and Expert Iteration share: n candidates per prompt from a policy, scored by the
-/// proxy reward model, the highest kept. Draws are nested: draw k of a prompt is keyed by (prompt, k) and made in a
-/// round of its own over the same prompt batch, so the first k draws of an n-run are exactly a k-run's, and the best of
-/// the first k (<see cref="BestOfNResult.BestDraw"/>) is what Best-of-k would have chosen. Memory holds one round of
-/// candidates for a prompt batch, whatever n is.
+/// proxy reward model, the highest kept. Draws are nested: draw k of a prompt is keyed by (prompt, k), so the first k
+/// draws of an n-run are a k-run's (up to float rounding: batches differ), and the best of the first k
+/// (<see cref="BestOfNResult.BestDraw"/>) is what Best-of-k would have chosen. A prompt batch's n draws are sampled and
+/// scored together, each prompt computed once for all of its draws; memory holds n candidates per prompt of a batch.
 /// </summary>
 public static class BestOfN
 {
     /// <param name="decoding">The candidates' decoding (temperature, top-p, new-token cap) and seed.</param>
-    /// <param name="promptBatch">Prompts per round; part of what makes draws reproducible (padding changes float rounding).</param>
+    /// <param name="promptBatch">Prompts whose draws are made together; part of what makes draws reproducible (padding changes float rounding).</param>
     /// <param name="keepFirst">Values of k (at most n) whose best-of-the-first-k texts to keep as well, for over-optimisation sweeps.</param>
     public static BestOfNResult Select(TorchPolicy policy, RewardScorer scorer, IReadOnlyList<string> prompts, int n, DecodingOptions decoding,
         int promptBatch = 256, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
@@ -56,22 +56,22 @@ public static class BestOfN
         var done = 0;
         foreach (var chunk in Enumerable.Range(0, prompts.Count).Chunk(promptBatch))
         {
-            var chunkPrompts = chunk.Select(i => prompts[i]).ToList();
-            for (var draw = 0; draw < n; draw++)
+            cancellationToken.ThrowIfCancellationRequested();
+            // Every draw of the chunk in one call, each prompt's n draws side by side: the sampler and the scorer then
+            // compute each prompt once for all of its draws. Draw d of prompt i is keyed "key#d", whatever the batch.
+            var draws = chunk.SelectMany(i => Enumerable.Range(0, n).Select(draw => (Prompt: i, Draw: draw))).ToArray();
+            var drawPrompts = draws.Select(d => prompts[d.Prompt]).ToList();
+            var candidates = policy.Sample(drawPrompts, [.. draws.Select(d => $"{keys[d.Prompt]}#{d.Draw}")], decoding, cancellationToken);
+            var rewards = scorer.Score([.. drawPrompts.Select((prompt, j) => (prompt, candidates[j]))]);
+            for (var j = 0; j < draws.Length; j++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var candidates = policy.Sample(chunkPrompts, [.. chunk.Select(i => $"{keys[i]}#{draw}")], decoding, cancellationToken);
-                var rewards = scorer.Score([.. chunkPrompts.Select((prompt, j) => (prompt, candidates[j]))]);
-                for (var j = 0; j < chunk.Length; j++)
-                {
-                    var i = chunk[j];
-                    scores[i][draw] = rewards[j];
-                    if (draw == 0 || rewards[j] > bestScores[i]) (best[i], bestScores[i]) = (candidates[j], rewards[j]);
-                    if (kept.TryGetValue(draw + 1, out var snapshot)) snapshot[i] = best[i];
-                }
-                done += chunk.Length;
-                progress?.Report(new TrainingProgress(done, prompts.Count * n, double.NaN, double.NaN, double.NaN));
+                var (i, draw) = draws[j];
+                scores[i][draw] = rewards[j];
+                if (draw == 0 || rewards[j] > bestScores[i]) (best[i], bestScores[i]) = (candidates[j], rewards[j]);
+                if (kept.TryGetValue(draw + 1, out var snapshot)) snapshot[i] = best[i];
             }
+            done += draws.Length;
+            progress?.Report(new TrainingProgress(done, prompts.Count * n, double.NaN, double.NaN, double.NaN));
         }
         return new BestOfNResult(best, bestScores, scores, kept);
     }

@@ -76,8 +76,7 @@ public sealed class RewardModel : nn.Module
     {
         using var scope = NewDisposeScope();
         var (head, logProbs) = Readouts(batch);
-        var meanLogProb = logProbs.sum(1).div(batch.ResponseMask.sum(1).clamp_min(HeldScalars.One));
-        return (head.MoveToOuterDisposeScope(), meanLogProb.mul(likelihood_weight).MoveToOuterDisposeScope());
+        return (head.MoveToOuterDisposeScope(), Likelihood(logProbs, batch.ResponseMask).MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -91,6 +90,10 @@ public sealed class RewardModel : nn.Module
         return (head.MoveToOuterDisposeScope(), logProbs.mul(likelihood_weight).MoveToOuterDisposeScope());
     }
 
+    // β × the mean log-probability of each response's tokens ([batch, response width], 0 at padding).
+    private Tensor Likelihood(Tensor logProbs, Tensor responseMask) =>
+        logProbs.sum(1).div(responseMask.sum(1).clamp_min(HeldScalars.One)).mul(likelihood_weight);
+
     // The head at the last real token, and the response tokens' log-probabilities under the backbone's own LM head.
     private (Tensor Head, Tensor LogProbs) Readouts(SequenceBatch batch)
     {
@@ -102,7 +105,9 @@ public sealed class RewardModel : nn.Module
 
     /// <summary>
     /// Rewards of (instruction, response) texts, in the items' order, without gradients. Batches hold texts of similar
-    /// length (sorted by token count), so little of each forward pass is padding.
+    /// length (sorted by token count), so little of each forward pass is padding. When instructions repeat (Best-of-n's
+    /// candidates), each distinct prompt is computed once and the responses are scored against copies of its keys and
+    /// values (<see cref="ScoreRepeated"/>).
     /// </summary>
     public float[] Score(ITokenizer tokenizer, IReadOnlyList<(string Instruction, string Response)> items, int batchSize = 32)
     {
@@ -112,6 +117,8 @@ public sealed class RewardModel : nn.Module
         {
             var device = LogProbs.ModelDevice(this);
             var fitted = items.Select(i => PromptFormat.Fit(tokenizer, i.Instruction, i.Response, Config.MaxSequenceLength)).ToArray();
+            if (PromptSharing.Of([.. fitted.Select(f => (IReadOnlyList<int>)f.Prompt)]) is { } repeats)
+                return ScoreRepeated(fitted, repeats, tokenizer.PadId, batchSize, device);
             var order = Enumerable.Range(0, items.Count).OrderBy(i => fitted[i].Prompt.Length + fitted[i].Response.Length).ToArray();
             var rewards = new float[items.Count];
             foreach (var chunk in order.Chunk(batchSize))
@@ -130,5 +137,66 @@ public sealed class RewardModel : nn.Module
         {
             train(wasTraining);
         }
+    }
+
+    // Two passes: the distinct prompts, left-padded to the widest, through the backbone with a cache (their keys and values
+    // and the last prompt position's hidden state kept); then the responses, sorted by length, each batch against copies of
+    // its prompts' cache rows. Same readouts as Score(SequenceBatch), up to float rounding.
+    private float[] ScoreRepeated((int[] Prompt, int[] Response)[] fitted, PromptSharing sharing, int padId, int batchSize, Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var distinct = sharing.Distinct.Select(row => fitted[row].Prompt).ToArray();
+        var promptWidth = distinct.Max(p => p.Length);
+        using var prompts = new KvCache(Config.Depth);
+        var lastHidden = new List<Tensor>();
+        var promptMasks = new List<Tensor>();
+        foreach (var chunk in distinct.Chunk(batchSize))
+        {
+            using var chunkScope = NewDisposeScope();
+            var ids = new long[chunk.Length * promptWidth];
+            var mask = new bool[chunk.Length * promptWidth];
+            Array.Fill(ids, padId);
+            for (var row = 0; row < chunk.Length; row++)
+                for (var i = 0; i < chunk[row].Length; i++)
+                    (ids[row * promptWidth + promptWidth - chunk[row].Length + i], mask[row * promptWidth + promptWidth - chunk[row].Length + i]) = (chunk[row][i], true);
+            var maskTensor = torch.tensor(mask, [chunk.Length, promptWidth], device: device);
+            using var part = new KvCache(Config.Depth);
+            var hidden = backbone.Hidden(torch.tensor(ids, [chunk.Length, promptWidth], device: device), maskTensor,
+                CausalTransformer.PositionsFromMask(maskTensor), part);
+            prompts.AppendRows(part);
+            lastHidden.Add(hidden.select(1, -1).MoveToOuterDisposeScope());
+            promptMasks.Add(maskTensor.MoveToOuterDisposeScope());
+        }
+        var promptLast = torch.cat(lastHidden, 0);
+        var promptMask = torch.cat(promptMasks, 0);
+        var rewards = new float[fitted.Length];
+        foreach (var chunk in Enumerable.Range(0, fitted.Length).OrderBy(i => fitted[i].Response.Length).Chunk(batchSize))
+        {
+            using var chunkScope = NewDisposeScope();
+            var responseWidth = chunk.Max(i => fitted[i].Response.Length);
+            var responseIds = new long[chunk.Length * responseWidth];
+            var responseMask = new bool[chunk.Length * responseWidth];
+            Array.Fill(responseIds, padId);
+            for (var row = 0; row < chunk.Length; row++)
+            {
+                var response = fitted[chunk[row]].Response;
+                for (var i = 0; i < response.Length; i++) (responseIds[row * responseWidth + i], responseMask[row * responseWidth + i]) = (response[i], true);
+            }
+            var rows = torch.tensor(chunk.Select(i => sharing.Source[i]).ToArray(), device: device);
+            var ids = torch.tensor(responseIds, [chunk.Length, responseWidth], device: device);
+            var real = torch.tensor(responseMask, [chunk.Length, responseWidth], device: device);
+            var mask = torch.cat([promptMask.index_select(0, rows), real], 1);
+            using var cache = prompts.Rows(rows);
+            var hidden = backbone.Hidden(ids, mask, CausalTransformer.PositionsFromMask(mask).narrow(1, promptWidth, responseWidth), cache);
+            // Every response ends with end-of-sequence, so its last real token is a response column.
+            var lengths = torch.tensor(chunk.Select(i => (long)fitted[i].Response.Length - 1).ToArray(), device: device);
+            var last = hidden.gather(1, lengths.view(-1, 1, 1).expand(-1, 1, hidden.shape[2])).squeeze(1);
+            var predictors = torch.cat([promptLast.index_select(0, rows).unsqueeze(1), hidden.narrow(1, 0, responseWidth - 1)], 1);
+            var logProbs = LogProbs.OfResponses(backbone.Logits(predictors), ids, real);
+            var scores = score_head.forward(last).squeeze(-1).add(Likelihood(logProbs, real)).cpu().data<float>().ToArray();
+            for (var j = 0; j < chunk.Length; j++) rewards[chunk[j]] = scores[j];
+        }
+        return rewards;
     }
 }

@@ -37,7 +37,25 @@ public static class TrainingLoop
     /// </param>
     public static TrainingResult Run(
         nn.Module module, TrainingOptions options, int examples, string orderPurpose, Func<int[], StepLoss> step,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? epochEnd = null) =>
+        Run(module, options, examples, null, orderPurpose, step, progress, cancellationToken, epochEnd);
+
+    /// <summary>
+    /// The same loop over length-grouped batches: <paramref name="lengths"/> holds each example's prompt and response token
+    /// counts (for a pair, the longer response), and each batch holds examples of similar lengths, so little of it is
+    /// padding (the grouping is <c>Examples.Batches</c>'s). Steps, epochs and the schedule are those of the ungrouped loop.
+    /// </summary>
+    public static TrainingResult Run(
+        nn.Module module, TrainingOptions options, IReadOnlyList<(int Prompt, int Response)> lengths, string orderPurpose, Func<int[], StepLoss> step,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? epochEnd = null)
+    {
+        ArgumentNullException.ThrowIfNull(lengths);
+        return Run(module, options, lengths.Count, lengths, orderPurpose, step, progress, cancellationToken, epochEnd);
+    }
+
+    private static TrainingResult Run(
+        nn.Module module, TrainingOptions options, int examples, IReadOnlyList<(int Prompt, int Response)>? lengths, string orderPurpose,
+        Func<int[], StepLoss> step, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, Action<int>? epochEnd)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,7 +75,7 @@ public static class TrainingLoop
         module.train();
         try
         {
-            foreach (var indices in Examples.Batches(examples, options, orderPurpose, totalSteps))
+            foreach (var indices in Examples.Batches(examples, options, orderPurpose, totalSteps, lengths))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();

@@ -81,7 +81,10 @@ public sealed class KvCache : IDisposable
         return all;
     }
 
-    /// <summary>Keeps only the batch rows at <paramref name="rows"/> (int64 indices, in the order given) in every layer.</summary>
+    /// <summary>
+    /// Keeps only the batch rows at <paramref name="rows"/> (int64 indices, in the order given; an index may repeat, which
+    /// copies that row) in every layer.
+    /// </summary>
     public void KeepRows(Tensor rows)
     {
         for (var i = 0; i < _layers.Length; i++)
@@ -94,6 +97,51 @@ public sealed class KvCache : IDisposable
             entry.Values.Dispose();
             _layers[i] = kept;
         }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="other"/>'s rows after this cache's in every layer (an empty cache takes them as they are);
+    /// both must hold the same positions. <paramref name="other"/> keeps its own tensors.
+    /// </summary>
+    public void AppendRows(KvCache other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other._layers.Length != _layers.Length) throw new ArgumentException("the caches have different depths", nameof(other));
+        if (Capacity is not null || other.Capacity is not null) throw new NotSupportedException("only concatenating caches append rows");
+        if (_layers[0] is not null && other.Length != Length)
+            throw new ArgumentException($"this cache holds {Length} positions, the other {other.Length}", nameof(other));
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            if (other._layers[i] is not { } added) throw new ArgumentException("the other cache is empty", nameof(other));
+            var all = _layers[i] is { } mine
+                ? (torch.cat([mine.Keys, added.Keys], 0), torch.cat([mine.Values, added.Values], 0))
+                : (added.Keys.clone(), added.Values.clone());
+            all.Item1.DetachFromDisposeScope();
+            all.Item2.DetachFromDisposeScope();
+            if (_layers[i] is { } old)
+            {
+                old.Keys.Dispose();
+                old.Values.Dispose();
+            }
+            _layers[i] = all;
+            _lengths[i] = other._lengths[i];
+        }
+    }
+
+    /// <summary>A new concatenating cache holding copies of the rows at <paramref name="rows"/> (int64 indices; may repeat).</summary>
+    public KvCache Rows(Tensor rows)
+    {
+        var copy = new KvCache(_layers.Length);
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            if (_layers[i] is not { } entry) continue;
+            var kept = (entry.Keys.index_select(0, rows), entry.Values.index_select(0, rows));
+            kept.Item1.DetachFromDisposeScope();
+            kept.Item2.DetachFromDisposeScope();
+            copy._layers[i] = kept;
+            copy._lengths[i] = _lengths[i];
+        }
+        return copy;
     }
 
     /// <summary>Frees the cached keys and values.</summary>

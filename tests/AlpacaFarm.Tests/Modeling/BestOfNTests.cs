@@ -69,10 +69,11 @@ public sealed class BestOfNTests(TinyModels models) : IClassFixture<TinyModels>
         var four = Select(4, keepFirst: [2, 4]);
         var two = Select(2);
 
+        // The runs batch their draws differently (n per prompt side by side), so scores agree up to float rounding.
         for (var i = 0; i < Prompts.Count; i++)
         {
-            Assert.Equal(four.Scores[i][..2], two.Scores[i]);
-            Assert.Equal(two.BestScores[i], four.Scores[i][four.BestDraw(i, 2)]);
+            for (var draw = 0; draw < 2; draw++) Assert.Equal(two.Scores[i][draw], four.Scores[i][draw], 4);
+            Assert.Equal(two.BestScores[i], four.Scores[i][four.BestDraw(i, 2)], 4);
         }
         Assert.Equal(two.Best, four.BestOfFirst[2]);
         Assert.Equal(four.Best, four.BestOfFirst[4]);

@@ -43,6 +43,24 @@ public sealed class RewardModelTests
     }
 
     [Fact]
+    public void Responses_to_repeated_instructions_score_as_each_text_alone()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = new RewardModel(TinyWorld.Config(tokenizer), TorchSeeding.Generator("test-init", "reward", 5));
+        var pairs = Enumerable.Range(0, 7).Select(Pair).ToArray();
+        // Five instructions with three responses each (the prompts are computed once, over two batches of four), and two
+        // instructions met once.
+        var items = pairs[..5].SelectMany(p => new[] { (p.Instruction, p.Chosen), (p.Instruction, p.Rejected), (p.Instruction, p.Chosen + " " + p.Rejected) })
+            .Concat(pairs[5..].Select(p => (p.Instruction, p.Chosen))).ToArray();
+
+        var shared = model.Score(tokenizer, items, batchSize: 4);
+        var alone = items.Select(item => model.Score(tokenizer, [item], batchSize: 1)[0]).ToArray();
+
+        for (var i = 0; i < items.Length; i++) Assert.True(Math.Abs(alone[i] - shared[i]) < 1e-4, $"item {i}: {alone[i]} alone, {shared[i]} shared");
+        Assert.True(shared.Distinct().Count() > items.Length / 2, "scores should differ between texts");
+    }
+
+    [Fact]
     public void With_its_head_zeroed_a_reward_model_started_from_a_policy_scores_beta_times_the_policys_mean_log_probability()
     {
         var tokenizer = TinyWorld.Tokenizer();

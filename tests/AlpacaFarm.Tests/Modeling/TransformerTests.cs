@@ -61,6 +61,38 @@ public sealed class TransformerTests
     }
 
     [Fact]
+    public void Rows_repeating_a_prompt_share_its_prefill_and_each_samples_what_it_samples_alone()
+    {
+        var tokenizer = TinyWorld.Tokenizer();
+        using var model = TinyWorld.Model(tokenizer, seed: 3);
+        var sampler = new Sampler(model, tokenizer);
+        var distinct = TinyWorld.Prompts(tokenizer, MixedPrompts);
+        var prompts = distinct.SelectMany(p => Enumerable.Repeat(p, 3)).ToArray();
+        var keys = MixedPrompts.SelectMany(p => Enumerable.Range(0, 3).Select(draw => $"{p}#{draw}")).ToArray();
+        var options = new SamplingOptions(1.0, 0.9, 12, 7, BatchSize: 15);
+
+        var together = sampler.Generate(prompts, keys, options);
+
+        for (var i = 0; i < prompts.Length; i++)
+            Assert.Equal(sampler.Generate([prompts[i]], [keys[i]], options with { BatchSize = 1 })[0], together[i]);
+        Assert.True(Enumerable.Range(0, distinct.Count).Any(p => !together[3 * p].SequenceEqual(together[3 * p + 1])),
+            "a prompt's draws should differ (distinct keys)");
+        Assert.NotNull(PromptSharing.Of(prompts));
+    }
+
+    [Fact]
+    public void Prompt_sharing_maps_each_row_to_the_first_row_with_its_tokens()
+    {
+        IReadOnlyList<int>[] prompts = [[1, 2], [3], [1, 2], [3], [4], [1, 2, 0]];
+
+        var sharing = PromptSharing.Of(prompts)!;
+
+        Assert.Equal([0, 1, 4, 5], sharing.Distinct);
+        Assert.Equal([0L, 1, 0, 1, 2, 3], sharing.Source);
+        Assert.Null(PromptSharing.Of([[1, 2], [2, 1], [1]]));
+    }
+
+    [Fact]
     public void Greedy_generation_with_the_kv_cache_equals_full_recomputation()
     {
         var tokenizer = TinyWorld.Tokenizer();
