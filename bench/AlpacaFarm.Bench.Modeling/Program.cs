@@ -149,18 +149,6 @@ if (only.Contains("gen"))
     }
 }
 
-if (only.Contains("anatomy"))
-{
-    foreach (var b in new[] { 64, 256, 1024 }) DecodeAnatomy.Run(b, 24, 40);
-    using var policy = new CausalTransformer(config, TorchSeeding.Generator("bench-init", "policy", 0));
-    var prompts = FarmEvalSet.Load().Items.Select(item => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, item.Instruction)).Take(1024).ToArray(); prompts = [.. prompts, .. prompts];
-    foreach (var b in new[] { 64, 256, 1024 })
-    {
-        var (pre, cat) = Bench.CacheDecode(policy, prompts[..b], steps: 40, reps: 3);
-        Console.WriteLine($"model decode loop batch {b}: preallocated {pre:F0} tok/s, concatenating {cat:F0} tok/s");
-    }
-}
-
 if (only.Contains("bon"))
 {
     // Trained checkpoints end their answers early (end-of-sequence); a random-init policy runs every sample to the cap.
@@ -485,14 +473,6 @@ internal static class Bench
         var generate = total.Elapsed.TotalSeconds;
         var texts = generated.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))).ToArray();
         var rewards = reward.Score(tokenizer, [.. texts.Select((t, i) => (instructions[i / n], t))], batch);
-        {
-            var fit = texts.Select((t, i) => PromptFormat.Fit(tokenizer, instructions[i / n], t, config.MaxSequenceLength)).ToArray();
-            Console.WriteLine($"mean prompt {fit.Average(f => f.Prompt.Length):F1}, mean response {fit.Average(f => f.Response.Length):F1}, max response {fit.Max(f => f.Response.Length)}");
-            var byTotal = fit.OrderBy(f => f.Prompt.Length + f.Response.Length).Chunk(batch).Sum(c => (long)c.Length * (c.Max(f => f.Prompt.Length) + c.Max(f => f.Response.Length)));
-            var byGroup = Enumerable.Range(0, fit.Length).OrderBy(i => fit[i].Prompt.Length).ThenBy(i => i / n).ThenBy(i => fit[i].Response.Length).Select(i => fit[i]).Chunk(batch)
-                .Sum(c => (long)c.Select(f => f.Prompt).Distinct().Count() * c.Max(f => f.Prompt.Length) + (long)c.Length * c.Max(f => f.Response.Length));
-            Console.WriteLine($"computed positions: by total length {byTotal}, grouped and shared {byGroup}, real {fit.Sum(f => f.Prompt.Length + f.Response.Length)}");
-        }
         var best = Enumerable.Range(0, instructions.Length)
             .Select(i => texts[i * n + Enumerable.Range(0, n).MaxBy(k => rewards[i * n + k])]).ToArray();
         var seconds = total.Elapsed.TotalSeconds;

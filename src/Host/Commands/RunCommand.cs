@@ -123,7 +123,11 @@ public static class RunCommand
                         board = report.Summary.BoardId,
                         rows = report.Seeds.SelectMany(seed => new[] { seed.Sft }.Concat(seed.Methods)).Select(Json),
                         summary = BenchmarkFormats.Json(report.Summary),
-                        stages = report.Stages.Select(stage => new { seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused, succeeded = stage.Succeeded }),
+                        stages = report.Stages.Select(stage => new
+                        {
+                            seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused, succeeded = stage.Succeeded,
+                            inference_tokens = stage.InferenceTokens, trained_tokens = stage.TrainedTokens, useful_gflop = stage.UsefulGflop,
+                        }),
                     });
                     break;
                 case "md": cli.Console.Out.Write(BenchmarkFormats.Markdown(report.Summary)); break;

@@ -121,7 +121,8 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
                 if (finished[row]) continue;
                 var token = (int)next[j];
                 outputs[row].Add(token);
-                (ids[row, current], mask[row, current]) = (token, true);
+                // An ended row's last token is not a real input: the rows kept after they end compute nothing useful.
+                (ids[row, current], mask[row, current]) = (token, token != tokenizer.EosId);
                 realCount[row]++;
                 if (token == tokenizer.EosId) finished[row] = true;
             }

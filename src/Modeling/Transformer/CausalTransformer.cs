@@ -74,6 +74,7 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"a sequence exceeds the model's maximum of {Config.MaxSequenceLength} tokens");
         }
+        ComputeMeter.Count(Config, inputIds.shape[0], past, length, attentionMask);
         var x = token_embedding.forward(inputIds);
         using var rotary = RotaryPositions.For(positions, Config.HeadWidth);
         var maskBias = AttentionBias(past, length, attentionMask, inputIds.device);

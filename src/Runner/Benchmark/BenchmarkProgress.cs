@@ -1,11 +1,16 @@
 using System.Globalization;
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Runner.Farm;
 using AlpacaFarm.Runner.Methods;
 
 namespace AlpacaFarm.Runner.Benchmark;
 
-/// <summary>How long one stage of one seed took, and whether it was found stored rather than made.</summary>
-public sealed record StageTime(long Seed, string Stage, double Seconds, bool Reused, bool Succeeded = true);
+/// <summary>
+/// How long one stage of one seed took, whether it was found stored rather than made, and the useful work its models did
+/// (<see cref="ComputeMeter"/>: forward-only and trained tokens, GFLOP; zero for a stage found stored).
+/// </summary>
+public sealed record StageTime(long Seed, string Stage, double Seconds, bool Reused, bool Succeeded = true,
+    long InferenceTokens = 0, long TrainedTokens = 0, double UsefulGflop = 0);
 
 /// <summary>
 /// The overall progress of a benchmark: every stage of every seed in order, each weighted by the time the home's history
@@ -22,6 +27,7 @@ public sealed class BenchmarkProgress
     private readonly bool _timed;
     private readonly List<StageTime> _times = [];
     private double _done;
+    private ComputeReading _meter;
     private int _index;
 
     public BenchmarkProgress(MethodRunPlan plan, IReadOnlyList<long> seeds, StageHistory history, IProgress<TrainingStage>? progress)
@@ -42,13 +48,16 @@ public sealed class BenchmarkProgress
 
     private void Begin(long seed, string stage)
     {
+        _meter = ComputeMeter.Read();
         _index = _stages.FindIndex(s => s.Seed == seed && s.Stage == stage);
         Report(seed, stage);
     }
 
     private void End(long seed, string stage, TimeSpan wall, bool reused, bool succeeded)
     {
-        _times.Add(new StageTime(seed, stage, Math.Round(wall.TotalSeconds, 1), reused, succeeded));
+        var work = ComputeMeter.Read() - _meter;
+        _times.Add(new StageTime(seed, stage, Math.Round(wall.TotalSeconds, 1), reused, succeeded,
+            work.InferenceTokens, work.TrainedTokens, Math.Round(work.UsefulFlops / 1e9, 1)));
         if (!reused && succeeded) _history.Record(_recipe, stage, wall);
         if (_index >= 0) _done += _stages[_index].Weight;
     }
