@@ -11,6 +11,7 @@ using AlpacaFarm.Modeling.Reinforcement;
 using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
 using static TorchSharp.torch;
 
 namespace AlpacaFarm.Plugins.Dpo;
@@ -25,7 +26,7 @@ namespace AlpacaFarm.Plugins.Dpo;
 public sealed class DpoMethod : IMethod
 {
     /// <summary>Written into the returned checkpoint; bump when training behaviour changes.</summary>
-    public const string CodeVersion = "dpo/2";
+    public const string CodeVersion = "dpo/1";
 
     public MethodDescriptor Descriptor { get; } = new(
         Id: "dpo",
@@ -81,12 +82,12 @@ public sealed class DpoMethod : IMethod
             $"{settings.Loss.ToString().ToLowerInvariant()} on {train.Count} pairs ({rows.Count - train.Count - heldOut.Count} draws dropped), {heldOut.Count} held out; reference scored in {clock.Elapsed.TotalSeconds:F0} s"));
 
         // 3. The policy's own loop: SFT's optimiser and schedule, the pairwise loss, held-out measurements each epoch.
-        var options = TrainingOptions.FineTune(spec.Hyperparameters, spec.Seed);
+        var options = TrainingOptions.FineTune(spec.Hyperparameters, spec.Seed) with { Precision = PrecisionScope.Of(spec.Compute) };
         using var log = new EpochLog(spec.WorkDirectory, reporter, options.Epochs);
         log.Write(0, double.NaN, [], heldOutPairs.Measure(model, settings), clock.Elapsed.TotalSeconds);
         var epochLosses = new List<double>();
         var epochMargins = new List<float>();
-        TrainingLoop.Run(model, options, trainPairs.Lengths, "dpo-order", indices =>
+        TrainingLoop.Run(model, options, trainPairs.Count, "dpo-order", indices =>
         {
             var (batch, pairs) = trainPairs.Forward(model, indices);
             var loss = PreferenceObjective.Loss(settings.Loss, pairs, settings.Beta, settings.Gamma);

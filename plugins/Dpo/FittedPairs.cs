@@ -39,9 +39,6 @@ internal sealed class FittedPairs
 
     public int Count => _chosen.Length;
 
-    /// <summary>Each pair's prompt and response token counts, for length-grouped batches.</summary>
-    public (int Prompt, int Response)[] Lengths => BatchLengths.OfPairs(_chosen, _rejected);
-
     public static FittedPairs Of(ITokenizer tokenizer, IReadOnlyList<PreferenceExample> pairs, int maxLength) => new(
         [.. pairs.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Chosen, maxLength))],
         [.. pairs.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Rejected, maxLength))],

@@ -9,6 +9,7 @@ using AlpacaFarm.Modeling.Policies;
 using AlpacaFarm.Modeling.Reporting;
 using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Modeling.Training;
+using AlpacaFarm.Modeling.Transformer;
 
 namespace AlpacaFarm.Plugins.ExpertIteration;
 
@@ -64,7 +65,7 @@ public sealed class ExpertIterationMethod : IMethod
         var device = TorchDevice.Of(spec.Compute);
         var (policy, tokenizer) = Checkpoint.LoadPolicy(spec.SftPolicy, device);
         using var model = policy;
-        var result = new SftTrainer(model, tokenizer, TrainingOptions.FineTune(hyperparameters, spec.Seed)).Train(
+        var result = new SftTrainer(model, tokenizer, TrainingOptions.FineTune(hyperparameters, spec.Seed) with { Precision = PrecisionScope.Of(spec.Compute) }).Train(
             [.. selection.Select(s => new SftExample(s.Instruction, s.Output))], new TrainingProgressReporter(reporter, "policy"), cancellationToken);
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
             $"fine-tuned {result.Steps} steps on {selection.Count} demonstrations in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));

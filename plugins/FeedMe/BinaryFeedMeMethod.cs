@@ -19,7 +19,7 @@ public sealed class BinaryFeedMeMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "binary-feedme",
         DisplayName: "Binary FeedME",
-        Version: "1.0.0",
+        Version: "1.1.0",
         Kind: MethodKind.TrainingTime,
         Description: "Continues supervised fine-tuning of the SFT policy on the preferred output of each pair.",
         PaperReference: "OpenAI FeedME (2022); AlpacaFarm (Dubois et al. 2023) §4",

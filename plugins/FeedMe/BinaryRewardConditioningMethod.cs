@@ -27,7 +27,7 @@ public sealed class BinaryRewardConditioningMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "binary-reward-conditioning",
         DisplayName: "Binary reward conditioning",
-        Version: "1.0.0",
+        Version: "1.1.0",
         Kind: MethodKind.TrainingTime,
         Description: "Fine-tunes on both outputs of each pair prefixed with a good/bad control token; generates with the good token.",
         PaperReference: "Keskar et al. 2019; Liu et al. 2023; AlpacaFarm (Dubois et al. 2023) §4",

@@ -21,7 +21,7 @@ internal static class PairFineTune
     {
         var (spec, reporter) = (context.Spec, context.Reporter);
         var clock = Stopwatch.StartNew();
-        var result = new SftTrainer(model, tokenizer, TrainingOptions.FineTune(spec.Hyperparameters, spec.Seed))
+        var result = new SftTrainer(model, tokenizer, TrainingOptions.FineTune(spec.Hyperparameters, spec.Seed) with { Precision = PrecisionScope.Of(spec.Compute) })
             .Train(examples, new TrainingProgressReporter(reporter, "policy"), cancellationToken);
         reporter.Log(MethodLogLevel.Information, string.Create(CultureInfo.InvariantCulture,
             $"fine-tuned {result.Steps} steps on {describe} in {clock.Elapsed.TotalSeconds:F0} s: loss {result.Losses[0]:F4} → {result.Losses[^1]:F4}"));

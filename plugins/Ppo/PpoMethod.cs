@@ -23,7 +23,7 @@ public sealed class PpoMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "ppo",
         DisplayName: "PPO",
-        Version: "1.5.0",
+        Version: "1.6.0",
         Kind: MethodKind.TrainingTime,
         Description: "RL against the proxy reward model with a per-token KL penalty to the SFT policy (clipped PPO, GAE, a value model " +
             "from the reward model); farm defaults chosen by a validation sweep (plugins/Ppo/README.md).",
@@ -81,7 +81,7 @@ public sealed class PpoMethod : IMethod
             $"PPO: {settings.TotalSteps} steps of {settings.RolloutBatchSize} rollouts on {spec.Splits.Unlabeled.Count} unlabeled instructions, " +
             $"{settings.OptimizerStepsPerStep} optimiser steps each; β {settings.KlCoefficient} ({(settings.AdaptiveKl ? "adaptive" : "fixed")})"));
         new PpoTrainer(settings, models.Policy, models.Reference, valueModel, models.RewardModel, models.Tokenizer, spec.Splits.Unlabeled, spec.Seed,
-            reporter, spec.WorkDirectory).Train(cancellationToken);
+            reporter, spec.WorkDirectory, PrecisionScope.Of(spec.Compute)).Train(cancellationToken);
 
         IPolicy result = TorchPolicy.Save(models.Policy, models.Tokenizer, Path.Combine(spec.WorkDirectory, "policy"), PpoTrainer.CodeVersion, spec.Compute,
             $"ppo ({settings.TotalSteps} steps)");

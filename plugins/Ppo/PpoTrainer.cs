@@ -28,7 +28,7 @@ namespace AlpacaFarm.Plugins.Ppo;
 /// </summary>
 internal sealed class PpoTrainer(
     PpoSettings settings, CausalTransformer policy, CausalTransformer reference, CausalTransformer valueModel, RewardModel rewardModel,
-    ITokenizer tokenizer, IReadOnlyList<string> prompts, long seed, IMethodReporter reporter, string workDirectory)
+    ITokenizer tokenizer, IReadOnlyList<string> prompts, long seed, IMethodReporter reporter, string workDirectory, MatmulPrecision precision)
 {
     /// <summary>Written into the checkpoints it saves.</summary>
     public const string CodeVersion = "ppo/1";
@@ -176,6 +176,8 @@ internal sealed class PpoTrainer(
     private (PpoLossParts Parts, double Entropy) Optimize(int[] minibatch, List<Rollout> rollouts, float[][] advantages, float[][] returns,
         AdamWSchedule schedule, Device device)
     {
+        // Updates run in the compute's precision; rollouts and their scoring stay in the models' own (fp32).
+        using var updatePrecision = new PrecisionScope(precision, policy, valueModel);
         policy.train();
         valueModel.train();
         schedule.ZeroGrad();

@@ -23,7 +23,7 @@ public sealed class QuarkMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "quark",
         DisplayName: "Quark",
-        Version: "1.1.0",
+        Version: "1.2.0",
         Kind: MethodKind.TrainingTime,
         Description: "Samples, bins rollouts by proxy reward into quantiles and fine-tunes on the top quantile (or on every quantile behind its token) with a KL penalty.",
         PaperReference: "Lu et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",
@@ -66,7 +66,7 @@ public sealed class QuarkMethod : IMethod
             $"Quark ({(settings.Tokens ? "tokens" : "top-bin")}): {settings.TotalSteps} steps of {settings.RolloutBatchSize} rollouts in {settings.Bins} bins on " +
             $"{spec.Splits.Unlabeled.Count} unlabeled instructions, {settings.OptimizerStepsPerStep} optimiser steps each; kl_coef {settings.KlCoefficient}"));
         var trainer = new QuarkTrainer(settings, models.Policy, models.Reference, models.RewardModel, models.Tokenizer, spec.Splits.Unlabeled, spec.Seed,
-            reporter, spec.WorkDirectory);
+            reporter, spec.WorkDirectory, PrecisionScope.Of(spec.Compute));
         trainer.Train(cancellationToken);
 
         IPolicy result = TorchPolicy.Save(models.Policy, models.Tokenizer, Path.Combine(spec.WorkDirectory, "policy"), QuarkTrainer.CodeVersion, spec.Compute,

@@ -26,7 +26,7 @@ namespace AlpacaFarm.Plugins.Quark;
 /// </summary>
 internal sealed class QuarkTrainer(
     QuarkSettings settings, CausalTransformer policy, CausalTransformer reference, RewardModel rewardModel,
-    ITokenizer tokenizer, IReadOnlyList<string> prompts, long seed, IMethodReporter reporter, string workDirectory)
+    ITokenizer tokenizer, IReadOnlyList<string> prompts, long seed, IMethodReporter reporter, string workDirectory, MatmulPrecision precision)
 {
     /// <summary>Written into the checkpoints it saves.</summary>
     public const string CodeVersion = "quark/1";
@@ -116,6 +116,8 @@ internal sealed class QuarkTrainer(
     private QuarkLossParts Optimize((string Prompt, int[] PlainIds, int[] Response, int Bin)[] rows, AdamWSchedule schedule, Device device)
     {
         using var scope = NewDisposeScope();
+        // Updates run in the compute's precision; rollouts and their scoring stay in the models' own (fp32).
+        using var updatePrecision = new PrecisionScope(precision, policy);
         policy.train();
         var conditioned = rows.Select(r => settings.Tokens ? PromptFormat.Prompt(tokenizer, r.Prompt, QuarkSettings.Token(r.Bin)) : r.PlainIds).ToArray();
         // A response sampled without a token (the first rollout) may fill the model's length; behind a token it loses its last ids.

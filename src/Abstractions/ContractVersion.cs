@@ -10,11 +10,12 @@ namespace AlpacaFarm.Abstractions;
 /// 2.2.0: ComputeResources.ResultKey, what float results depend on (device and threads), for keys of cached results.
 /// 3.0.0: ComputeResources checks itself where it is made (constructor and <c>with</c>); its Problem() is gone.
 /// CanonicalText: the farm's text rule (canonical form and word split), for the world and the SDK's tokenizer alike.
+/// 3.1.0: ComputeResources.Precision (fp32 or bf16-mixed), the number format a method trains in; part of ResultKey when not fp32.
 /// </remarks>
 public static class ContractVersion
 {
     public const int Major = 3;
-    public const int Minor = 0;
+    public const int Minor = 1;
     public const int Patch = 0;
 
     public static string Current => $"{Major}.{Minor}.{Patch}";

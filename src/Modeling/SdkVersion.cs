@@ -25,8 +25,8 @@ namespace AlpacaFarm.Modeling;
 /// 3.1.0: speed without new arithmetic where possible. Repeated prompts are computed once (PromptSharing; the sampler's
 /// prefill, RewardModel.Score's prompts; KvCache.AppendRows, KvCache.Rows, a KvCache.KeepRows index may repeat;
 /// LogProbs.OfResponses from ids and mask); BestOfN.Select samples and scores a prompt batch's n draws together.
-/// Length-grouped batches (TrainingLoop.Run with lengths, BatchLengths), taken by SftTrainer and RewardTrainer: a new
-/// example order, so new SFT policies and reward models (sft-trainer/3, reward-trainer/4).
+/// PrecisionScope (training in contract 3.1's ComputeResources.Precision; TrainingLoop uses it). ComputeMeter (every
+/// forward's useful tokens and FLOPs).
 /// </remarks>
 public static class SdkVersion
 {

@@ -36,7 +36,7 @@ public static class EvaluateCommand
             "Pairs no annotator could judge (a judge server down) are stored as unjudged: the row is incomplete, unranked, and the command exits " +
             "non-zero; running it again judges only those pairs and completes the row.")
         {
-            outputs, annotations, policy, reference, annotators, name, seed, replace, json, training.Recipe, training.Threads, training.Device,
+            outputs, annotations, policy, reference, annotators, name, seed, replace, json, training.Recipe, training.Threads, training.Device, training.Precision,
         };
         command.Validators.Add(result =>
         {

@@ -29,9 +29,22 @@ public sealed class FarmTrainingOptions
         HelpName = "cpu|cuda:N",
     };
 
+    public Option<string> Precision { get; } = new("--precision")
+    {
+        Description = "The number format every model trains in: fp32, or bf16-mixed (bfloat16 matrix multiplications over fp32 weights, gradients and optimizer state; faster where the processor has bf16, and its results differ from fp32's). Generation and scoring stay fp32. Part of every artifact and run key when not fp32.",
+        DefaultValueFactory = _ => ComputeResources.Fp32,
+    };
+
     public FarmTrainingOptions()
     {
         Recipe.AcceptOnlyFromAmong([.. FarmRecipe.Names]);
+        // A validator, not AcceptOnlyFromAmong, so that a refusal is one line.
+        Precision.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!ComputeResources.Precisions.Contains(value))
+                result.AddError($"--precision must be one of {string.Join(", ", ComputeResources.Precisions)} (got '{value}').");
+        });
         Threads.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1) result.AddError($"--threads must be at least 1 (got {result.GetValueOrDefault<int>()}).");
@@ -39,10 +52,11 @@ public sealed class FarmTrainingOptions
     }
 
     /// <summary>
-    /// The one place --device and --threads become <see cref="ComputeResources"/>, checked (<see cref="Compute.For"/>) before
+    /// The one place --device, --threads and --precision become <see cref="ComputeResources"/>, checked (<see cref="Compute.For"/>) before
     /// any service starts; every request carries the result.
     /// </summary>
-    public ComputeResources Compute(ParseResult parse) => AlpacaFarm.Runner.Farm.Compute.For(parse.GetValue(Device)!, parse.GetValue(Threads));
+    public ComputeResources Compute(ParseResult parse) =>
+        AlpacaFarm.Runner.Farm.Compute.For(parse.GetValue(Device)!, parse.GetValue(Threads)) with { Precision = parse.GetValue(Precision)! };
 
     public void AddTo(Command command)
     {
@@ -50,5 +64,6 @@ public sealed class FarmTrainingOptions
         command.Options.Add(Seed);
         command.Options.Add(Threads);
         command.Options.Add(Device);
+        command.Options.Add(Precision);
     }
 }

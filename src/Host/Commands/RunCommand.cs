@@ -71,7 +71,7 @@ public static class RunCommand
             "is recorded (alpacafarm runs); exits 1 when any method fails, 2 when the command line is refused, 130 after Ctrl+C (which stops the current " +
             "step and keeps nothing half-made).")
         {
-            methods, seeds, set, training.Recipe, training.Seed, training.Threads, training.Device, budget, limit, plugins, trust, split, replace, json, format,
+            methods, seeds, set, training.Recipe, training.Seed, training.Threads, training.Device, training.Precision, budget, limit, plugins, trust, split, replace, json, format,
         };
         command.Validators.Add(result =>
         {

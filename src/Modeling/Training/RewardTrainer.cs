@@ -15,7 +15,7 @@ public sealed record RewardTrainingResult(TrainingResult Training, double HeldOu
 public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached reward models made by older code are then rebuilt.</summary>
-    public const string CodeVersion = "reward-trainer/4";
+    public const string CodeVersion = "reward-trainer/3";
 
     /// <summary>Trains <c>model</c> in place on <paramref name="train"/> and measures accuracy on <paramref name="heldOut"/>.</summary>
     public RewardTrainingResult Train(
@@ -24,10 +24,7 @@ public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, Train
     {
         if (train.Count == 0) throw new ArgumentException("reward training needs at least one pair", nameof(train));
         var device = LogProbs.ModelDevice(model);
-        var max = model.Config.MaxSequenceLength;
-        var lengths = BatchLengths.OfPairs([.. train.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Chosen, max))],
-            [.. train.Select(p => PromptFormat.Fit(tokenizer, p.Instruction, p.Rejected, max))]);
-        var result = TrainingLoop.Run(model, options, lengths, "reward-order", indices =>
+        var result = TrainingLoop.Run(model, options, train.Count, "reward-order", indices =>
         {
             var batch = PairBatch([.. indices.Select(i => train[i])], device);
             return new StepLoss(Loss(model.Score(batch), indices.Length), batch.RealTokens);

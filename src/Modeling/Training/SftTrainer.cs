@@ -8,13 +8,13 @@ using static TorchSharp.torch;
 namespace AlpacaFarm.Modeling.Training;
 
 /// <summary>
-/// Supervised fine-tuning: next-token cross-entropy on the response tokens only (end-of-sequence included), over
-/// length-grouped batches. The model trains in <see cref="TrainingOptions.Precision"/> and gets its own precision back afterwards.
+/// Supervised fine-tuning: next-token cross-entropy on the response tokens only (end-of-sequence included). The model
+/// trains in <see cref="TrainingOptions.Precision"/> and gets its own precision back afterwards.
 /// </summary>
 public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached SFT artifacts made by older code are then rebuilt.</summary>
-    public const string CodeVersion = "sft-trainer/3";
+    public const string CodeVersion = "sft-trainer/2";
 
     /// <summary>Trains <c>model</c> in place with the shared <see cref="TrainingLoop"/>.</summary>
     public TrainingResult Train(
@@ -23,7 +23,7 @@ public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, Tr
         if (examples.Count == 0) throw new ArgumentException("SFT needs at least one example", nameof(examples));
         var fitted = examples.Select(e => PromptFormat.Fit(tokenizer, e.Instruction, e.Response, model.Config.MaxSequenceLength, e.Control)).ToArray();
         var device = LogProbs.ModelDevice(model);
-        return TrainingLoop.Run(model, options, BatchLengths.Of(fitted), "sft-order", indices =>
+        return TrainingLoop.Run(model, options, fitted.Length, "sft-order", indices =>
         {
             var batch = SequenceBatch.Build(
                 [.. indices.Select(i => fitted[i].Prompt)], [.. indices.Select(i => fitted[i].Response)], tokenizer.PadId, device);

@@ -37,25 +37,7 @@ public static class TrainingLoop
     /// </param>
     public static TrainingResult Run(
         nn.Module module, TrainingOptions options, int examples, string orderPurpose, Func<int[], StepLoss> step,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? epochEnd = null) =>
-        Run(module, options, examples, null, orderPurpose, step, progress, cancellationToken, epochEnd);
-
-    /// <summary>
-    /// The same loop over length-grouped batches: <paramref name="lengths"/> holds each example's prompt and response token
-    /// counts (for a pair, the longer response), and each batch holds examples of similar lengths, so little of it is
-    /// padding (the grouping is <c>Examples.Batches</c>'s). Steps, epochs and the schedule are those of the ungrouped loop.
-    /// </summary>
-    public static TrainingResult Run(
-        nn.Module module, TrainingOptions options, IReadOnlyList<(int Prompt, int Response)> lengths, string orderPurpose, Func<int[], StepLoss> step,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? epochEnd = null)
-    {
-        ArgumentNullException.ThrowIfNull(lengths);
-        return Run(module, options, lengths.Count, lengths, orderPurpose, step, progress, cancellationToken, epochEnd);
-    }
-
-    private static TrainingResult Run(
-        nn.Module module, TrainingOptions options, int examples, IReadOnlyList<(int Prompt, int Response)>? lengths, string orderPurpose,
-        Func<int[], StepLoss> step, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, Action<int>? epochEnd)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(options);
@@ -69,40 +51,27 @@ public static class TrainingLoop
         var losses = new List<double>(totalSteps);
         var clock = Stopwatch.StartNew();
         long tokens = 0;
-        var transformers = Transformers(module);
-        var precisions = transformers.Select(t => t.Precision).ToArray();
-        foreach (var transformer in transformers) transformer.Precision = options.Precision;
+        using var precision = new PrecisionScope(options.Precision, module);
         module.train();
-        try
+        foreach (var indices in Examples.Batches(examples, options, orderPurpose, totalSteps))
         {
-            foreach (var indices in Examples.Batches(examples, options, orderPurpose, totalSteps, lengths))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var rate = schedule.LearningRate;
-                schedule.ZeroGrad();
-                var (loss, realTokens) = step(indices);
-                loss.backward();
-                schedule.Step();
-                losses.Add(loss.item<float>());
-                tokens += realTokens;
-                var done = losses.Count;
-                if (progress is not null && (done % options.ProgressEvery == 0 || done == totalSteps))
-                    progress.Report(new TrainingProgress(done, totalSteps, losses[^1], rate, TokensPerSecond(tokens, clock)));
-                if (epochEnd is not null && (done % stepsPerEpoch == 0 || done == totalSteps)) epochEnd((done + stepsPerEpoch - 1) / stepsPerEpoch);
-            }
-        }
-        finally
-        {
-            for (var i = 0; i < transformers.Length; i++) transformers[i].Precision = precisions[i];
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var rate = schedule.LearningRate;
+            schedule.ZeroGrad();
+            var (loss, realTokens) = step(indices);
+            loss.backward();
+            schedule.Step();
+            losses.Add(loss.item<float>());
+            tokens += realTokens;
+            var done = losses.Count;
+            if (progress is not null && (done % options.ProgressEvery == 0 || done == totalSteps))
+                progress.Report(new TrainingProgress(done, totalSteps, losses[^1], rate, TokensPerSecond(tokens, clock)));
+            if (epochEnd is not null && (done % stepsPerEpoch == 0 || done == totalSteps)) epochEnd((done + stepsPerEpoch - 1) / stepsPerEpoch);
         }
         module.eval();
         return new TrainingResult(losses, TokensPerSecond(tokens, clock));
     }
-
-    // The module itself and its submodules, each once (whether or not modules() lists the module itself).
-    private static CausalTransformer[] Transformers(nn.Module module) =>
-        [.. module.modules().Prepend(module).OfType<CausalTransformer>().Distinct()];
 
     private static double TokensPerSecond(long tokens, Stopwatch clock) => tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
 }

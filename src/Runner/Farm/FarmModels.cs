@@ -62,7 +62,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             // Initialised on the CPU from its keyed generator, then placed: the same weights on every device.
             using var model = TorchDevice.Place(
                 new CausalTransformer(recipe.Model(tokenizer.VocabularySize), TorchSeeding.Generator("sft-init", recipe.Name, seed)), TorchDevice.Of(compute));
-            var result = new SftTrainer(model, tokenizer, recipe.Sft with { Seed = seed }).Train(
+            var result = new SftTrainer(model, tokenizer, recipe.Sft with { Seed = seed, Precision = PrecisionScope.Of(compute) }).Train(
                 splits.Sft.Select(demo => new SftExample(demo.Instruction, demo.Output)).ToList(),
                 Stage(progress, "training SFT"), cancellationToken);
             Checkpoint.SavePolicy(model, tokenizer, folder, SftTrainer.CodeVersion);
@@ -138,7 +138,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
             using var backbone = policy;
             using var model = TorchDevice.Place(new RewardModel(policy.Config, TorchSeeding.Generator("reward-init", recipe.Name, seed)), device);
             model.CopyBackboneFrom(backbone);
-            var trainer = new RewardTrainer(model, tokenizer, recipe.Reward with { Seed = seed });
+            var trainer = new RewardTrainer(model, tokenizer, recipe.Reward with { Seed = seed, Precision = PrecisionScope.Of(compute) });
             var result = trainer.Train(PreferencePairs.Examples(train), PreferencePairs.Examples(heldOut), Stage(progress, "training the reward model"), cancellationToken);
             Checkpoint.SaveRewardModel(model, tokenizer, folder, RewardTrainer.CodeVersion);
 

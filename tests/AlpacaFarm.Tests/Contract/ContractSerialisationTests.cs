@@ -76,9 +76,10 @@ public sealed class ContractSerialisationTests
 
     [Theory]
     [InlineData("3.0.0", null)]
-    [InlineData("3.0.7", null)]
-    [InlineData("2.2.0", "built for contract 2.2.0; this host implements 3.0.0 (major versions differ)")]
-    [InlineData("3.1.0", "built for contract 3.1.0, newer than this host's 3.0.0")]
+    [InlineData("3.1.0", null)]
+    [InlineData("3.1.7", null)]
+    [InlineData("2.2.0", "built for contract 2.2.0; this host implements 3.1.0 (major versions differ)")]
+    [InlineData("3.2.0", "built for contract 3.2.0, newer than this host's 3.1.0")]
     [InlineData("one", "contract version 'one' is not MAJOR.MINOR.PATCH")]
     public void Contract_version_check(string declared, string? expected) =>
         Assert.Equal(expected, ContractVersion.Incompatibility(declared));
@@ -93,8 +94,24 @@ public sealed class ContractSerialisationTests
         Assert.StartsWith("threads must be at least 1 (got 0)", Assert.Throws<ArgumentException>(() => new ComputeResources("cpu", 0, 1)).Message);
         Assert.StartsWith("threads must be at least 1 (got 0)", Assert.Throws<ArgumentException>(() => fine with { Threads = 0 }).Message);
         Assert.StartsWith("memory budget must be positive", Assert.Throws<ArgumentException>(() => new ComputeResources("cpu", 1, 0)).Message);
+        Assert.StartsWith("precision 'fp16' is neither fp32 nor bf16-mixed", Assert.Throws<ArgumentException>(() => fine with { Precision = "fp16" }).Message);
         // A process boundary cannot smuggle one in either.
         Assert.Throws<ArgumentException>(() => System.Text.Json.JsonSerializer.Deserialize<ComputeResources>("{\"Device\":\"tpu\",\"Threads\":1,\"MemoryBudgetBytes\":1}"));
+        Assert.Throws<ArgumentException>(() => System.Text.Json.JsonSerializer.Deserialize<ComputeResources>(
+            "{\"Device\":\"cpu\",\"Threads\":1,\"MemoryBudgetBytes\":1,\"Precision\":\"fp8\"}"));
+    }
+
+    [Fact]
+    public void Precision_is_fp32_unless_set_and_keys_name_it_only_when_it_is_not()
+    {
+        var fp32 = new ComputeResources("cpu", 2, 1);
+        var bf16 = fp32 with { Precision = ComputeResources.Bf16Mixed };
+
+        Assert.Equal("fp32", fp32.Precision);
+        // fp32 keys read as they did before precision existed, so every stored fp32 artifact and run keeps its key.
+        Assert.Equal("device=cpu;threads=2", fp32.ResultKey);
+        Assert.Equal("device=cpu;threads=2;precision=bf16-mixed", bf16.ResultKey);
+        Assert.Equal(bf16, System.Text.Json.JsonSerializer.Deserialize<ComputeResources>(System.Text.Json.JsonSerializer.Serialize(bf16)));
     }
 
     [Fact]

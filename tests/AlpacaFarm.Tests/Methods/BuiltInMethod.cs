@@ -18,19 +18,25 @@ internal static class BuiltInMethod
         long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] overrides) =>
         RunAsync(id, models, models.Sft, unlabeled, seed, work, cache, settings, overrides);
 
+    /// <summary>The same, training in <paramref name="precision"/> (<see cref="ComputeResources.Precision"/>).</summary>
+    public static Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunInPrecisionAsync(string id, TinyModels models, IReadOnlyList<string> unlabeled,
+        long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, string precision, params (string Key, string Value)[] overrides) =>
+        RunAsync(id, models, models.Sft, unlabeled, seed, work, cache, settings, overrides, precision);
+
     /// <summary>The same for a method that learns from the preference pairs in <paramref name="pairs"/> (and has no unlabeled split).</summary>
     public static Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunOnPairsAsync(string id, TinyModels models, ArtifactHandle pairs,
         long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] overrides) =>
         RunAsync(id, models, pairs, [], seed, work, cache, settings, overrides);
 
     private static async Task<(TorchPolicy Policy, RecordingReporter Reporter)> RunAsync(string id, TinyModels models, ArtifactHandle pairs,
-        IReadOnlyList<string> unlabeled, long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, (string Key, string Value)[] overrides)
+        IReadOnlyList<string> unlabeled, long seed, string work, string cache, IReadOnlyDictionary<string, string> settings, (string Key, string Value)[] overrides,
+        string precision = ComputeResources.Fp32)
     {
         var method = PluginCatalog.Load([]).CreateMethod(id);
         var merged = settings.ToDictionary();
         foreach (var (key, value) in overrides) merged[key] = value;
         var spec = new MethodRunSpec($"{id}-test", models.Sft, models.Reward, pairs, new DataSplits([], unlabeled, []),
-            new ComputeResources("cpu", 1, 1L << 30), method.Descriptor.Merge(merged), seed, work, cache);
+            new ComputeResources("cpu", 1, 1L << 30) { Precision = precision }, method.Descriptor.Merge(merged), seed, work, cache);
         var reporter = new RecordingReporter();
         var policy = await method.RunAsync(new MethodContext(spec, new NoLabels(), reporter), CancellationToken.None);
         return (Assert.IsType<TorchPolicy>(policy), reporter);

@@ -47,40 +47,6 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
-    public void Length_grouped_epochs_visit_every_example_once_in_as_many_batches_with_less_padding()
-    {
-        var tokenizer = TinyWorld.Tokenizer();
-        using var model = TinyWorld.Model(tokenizer);
-        // 1,000 examples of keyed lengths (prompt 2–40, response 1–60) in batches of 4: 250 steps an epoch, windows of
-        // 128 examples, bands of 16.
-        var random = KeyedRandom.Create("test-lengths", "grouping", 0);
-        var lengths = Enumerable.Range(0, 1000).Select(_ => (Prompt: 2 + random.NextInt(39), Response: 1 + random.NextInt(60))).ToArray();
-        var options = new TrainingOptions(Epochs: 2, BatchSize: 4, LearningRate: 1e-9, Seed: 4, MaxSteps: 2 * 250);
-        var grouped = new List<int[]>();
-        using var one = torch.ones(1, requires_grad: true);
-
-        TrainingLoop.Run(model, options, lengths, "test-order", indices =>
-        {
-            grouped.Add(indices);
-            return new StepLoss((one * 0).sum(), indices.Length);
-        });
-
-        Assert.Equal(500, grouped.Count);
-        for (var epoch = 0; epoch < 2; epoch++)
-            Assert.Equal(Enumerable.Range(0, 1000), grouped.Skip(250 * epoch).Take(250).SelectMany(b => b).Order());
-        Assert.All(grouped, batch => Assert.Equal(4, batch.Length));
-        Assert.NotEqual(grouped.Take(250).SelectMany(b => b), grouped.Skip(250).SelectMany(b => b));
-        // Computed positions (each batch padded to its longest prompt plus its longest response) against the ungrouped
-        // order's: the same shuffled epoch cut in order.
-        long Padded(IEnumerable<int[]> batches) => batches.Sum(b => (long)b.Length * (b.Max(i => lengths[i].Prompt) + b.Max(i => lengths[i].Response)));
-        var order = Enumerable.Range(0, 1000).ToArray();
-        KeyedRandom.Create("test-order", "epoch 0", 4).Shuffle(order);
-        var real = lengths.Sum(l => (long)l.Prompt + l.Response);
-        double paddingGrouped = 1 - real / (double)Padded(grouped.Take(250)), paddingInOrder = 1 - real / (double)Padded(order.Chunk(4));
-        Assert.True(paddingGrouped < paddingInOrder / 2, $"padding {paddingGrouped:P0} grouped, {paddingInOrder:P0} in order");
-    }
-
-    [Fact]
     public void Nested_transformers_train_in_the_options_precision_and_get_theirs_back_even_when_cancelled()
     {
         var tokenizer = TinyWorld.Tokenizer();

@@ -32,6 +32,9 @@ public sealed class RunArgumentTests : IDisposable
         "error: --set gives best-of-n.n twice ('best-of-n.n=4' and 'best-of-n.n=8'): give it once.")]
     [InlineData(new[] { "--methods", "best-of-n", "--time-limit", "0s" }, "error: --time-limit must be positive (got '0s').")]
     [InlineData(new[] { "--methods", "best-of-n", "--threads", "0" }, "error: --threads must be at least 1 (got 0).")]
+    [InlineData(new[] { "--methods", "dpo", "--precision", "fp16" }, "error: --precision must be one of fp32, bf16-mixed (got 'fp16').")]
+    [InlineData(new[] { "--methods", "test-echo", "--plugins", "GOOD", "--trust", "--precision", "bf16-mixed" },
+        "error: method 'test-echo' comes from a plugin built for contract 3.0.0, which predates --precision: it trains only in fp32 (leave --precision out)")]
     [InlineData(new[] { "--methods", "best-of-n", "--plugins", "/nonexistent/plugins", "--trust" }, "error: plugins folder not found: /nonexistent/plugins")]
     [InlineData(new[] { "--seed", "1", "--seeds", "0,1" }, "error: give --seed or --seeds, not both.")]
     [InlineData(new[] { "--seeds", "0,0" }, "error: --seeds '0,0' gives seed 0 twice.")]
