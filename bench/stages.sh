@@ -25,7 +25,8 @@ done
 python3 - "$root" "$peak" "${recipes[@]}" <<'PY'
 import json, sys
 root, peak, recipes = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
-runs = {r: json.load(open(f"{root}/{r}.json"))["stages"] for r in recipes}
+outputs = {r: json.load(open(f"{root}/{r}.json")) for r in recipes}
+runs = {r: outputs[r]["stages"] for r in recipes}
 keys = []
 for r in recipes:
     for s in runs[r]:
@@ -41,9 +42,8 @@ print("| | total | " + " | ".join(f'{sum(s["seconds"] for s in runs[r]):.1f} s' 
 # Each stage's useful work (the host's ComputeMeter): tokens through forward-only passes and through training, and
 # useful GFLOP/s against the peak measured above. Stages found stored did no work and are left out.
 print()
-print(f"Useful work per stage; fp32 matmul peak {peak:.0f} GFLOP/s (measured in this command). FLOPs: a token costs 2 x the")
-print("block-matmul parameters + 2 x vocabulary x width + 4 x depth x width x its context; a trained token 3x that;")
-print("padding and finished rows are not useful.")
+print(f"Useful work per stage; fp32 matmul peak {peak:.0f} GFLOP/s (measured in this command). FLOPs: "
+      + outputs[recipes[0]]["flop_formula"] + ".")
 for r in recipes:
     print()
     print(f"| {r}: seed | stage | wall | forward-only tokens | trained tokens | useful tokens/s | useful GFLOP/s | % of peak |")

@@ -4,6 +4,7 @@ using AlpacaFarm.Application.Methods;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
 using AlpacaFarm.Leaderboard;
+using AlpacaFarm.Modeling.Runtime;
 using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Farm;
 using AlpacaFarm.Runner.Methods;
@@ -123,6 +124,8 @@ public static class RunCommand
                         board = report.Summary.BoardId,
                         rows = report.Seeds.SelectMany(seed => new[] { seed.Sft }.Concat(seed.Methods)).Select(Json),
                         summary = BenchmarkFormats.Json(report.Summary),
+                        // The formula behind the stages' useful GFLOP, from its one home.
+                        flop_formula = ComputeMeter.Formula,
                         stages = report.Stages.Select(stage => new
                         {
                             seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused, succeeded = stage.Succeeded,

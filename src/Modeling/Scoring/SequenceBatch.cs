@@ -32,50 +32,41 @@ public sealed record SequenceBatch(
     {
         if (prompts.Count != responses.Count) throw new ArgumentException("one response per prompt is needed");
         if (prompts.Count == 0) throw new ArgumentException("a batch needs at least one sequence");
-        var batch = prompts.Count;
+        if (prompts.Any(p => p.Count == 0)) throw new ArgumentException("a prompt needs at least one token");
         var promptWidth = prompts.Max(p => p.Count);
         var responseWidth = Math.Max(1, responses.Max(r => r.Count));
-        var width = promptWidth + responseWidth;
-        var ids = new long[batch * width];
-        var mask = new bool[batch * width];
-        var responseIds = new long[batch * responseWidth];
-        var responseMask = new bool[batch * responseWidth];
-        var last = new long[batch];
-        long real = 0;
-        Array.Fill(ids, padId);
-        Array.Fill(responseIds, padId);
-        for (var row = 0; row < batch; row++)
-        {
-            var prompt = prompts[row];
-            var response = responses[row];
-            if (prompt.Count == 0) throw new ArgumentException("a prompt needs at least one token");
-            var offset = promptWidth - prompt.Count;
-            for (var i = 0; i < prompt.Count; i++) Set(row * width + offset + i, prompt[i]);
-            for (var i = 0; i < response.Count; i++)
-            {
-                Set(row * width + promptWidth + i, response[i]);
-                responseIds[row * responseWidth + i] = response[i];
-                responseMask[row * responseWidth + i] = true;
-            }
-            last[row] = promptWidth + response.Count - 1;
-            real += prompt.Count + response.Count;
-        }
         using var scope = NewDisposeScope();
-        var attention = torch.tensor(mask, [batch, width], device: device);
+        var (promptIds, promptMask) = Padded(prompts, promptWidth, padId, left: true, device);
+        var (responseIds, responseMask) = Padded(responses, responseWidth, padId, left: false, device);
+        var attention = torch.cat([promptMask, responseMask], 1);
         return new SequenceBatch(
-            torch.tensor(ids, [batch, width], device: device).MoveToOuterDisposeScope(),
+            torch.cat([promptIds, responseIds], 1).MoveToOuterDisposeScope(),
             attention.MoveToOuterDisposeScope(),
             Transformer.CausalTransformer.PositionsFromMask(attention).MoveToOuterDisposeScope(),
-            torch.tensor(responseIds, [batch, responseWidth], device: device).MoveToOuterDisposeScope(),
-            torch.tensor(responseMask, [batch, responseWidth], device: device).MoveToOuterDisposeScope(),
-            torch.tensor(last, device: device).MoveToOuterDisposeScope(),
+            responseIds.MoveToOuterDisposeScope(),
+            responseMask.MoveToOuterDisposeScope(),
+            torch.tensor(responses.Select(r => (long)promptWidth + r.Count - 1).ToArray(), device: device).MoveToOuterDisposeScope(),
             promptWidth,
-            real);
+            prompts.Sum(p => (long)p.Count) + responses.Sum(r => (long)r.Count));
+    }
 
-        void Set(int index, int id)
+    /// <summary>
+    /// Token ids [rows, <paramref name="width"/>] with <paramref name="padId"/> where a row is shorter, and the mask of its
+    /// real tokens: padded on the left (prompts: each ends at the last column) or on the right (responses). The tensors
+    /// belong to the caller's dispose scope.
+    /// </summary>
+    public static (Tensor Ids, Tensor Mask) Padded(IReadOnlyList<IReadOnlyList<int>> rows, int width, int padId, bool left, Device device)
+    {
+        var ids = new long[rows.Count * width];
+        var mask = new bool[rows.Count * width];
+        Array.Fill(ids, padId);
+        for (var row = 0; row < rows.Count; row++)
         {
-            ids[index] = id;
-            mask[index] = true;
+            var tokens = rows[row];
+            if (tokens.Count > width) throw new ArgumentException($"a row of {tokens.Count} tokens does not fit {width} columns", nameof(rows));
+            var offset = row * width + (left ? width - tokens.Count : 0);
+            for (var i = 0; i < tokens.Count; i++) (ids[offset + i], mask[offset + i]) = (tokens[i], true);
         }
+        return (torch.tensor(ids, [rows.Count, width], device: device), torch.tensor(mask, [rows.Count, width], device: device));
     }
 }

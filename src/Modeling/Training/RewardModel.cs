@@ -154,19 +154,12 @@ public sealed class RewardModel : nn.Module
         foreach (var chunk in distinct.Chunk(batchSize))
         {
             using var chunkScope = NewDisposeScope();
-            var ids = new long[chunk.Length * promptWidth];
-            var mask = new bool[chunk.Length * promptWidth];
-            Array.Fill(ids, padId);
-            for (var row = 0; row < chunk.Length; row++)
-                for (var i = 0; i < chunk[row].Length; i++)
-                    (ids[row * promptWidth + promptWidth - chunk[row].Length + i], mask[row * promptWidth + promptWidth - chunk[row].Length + i]) = (chunk[row][i], true);
-            var maskTensor = torch.tensor(mask, [chunk.Length, promptWidth], device: device);
+            var (ids, mask) = SequenceBatch.Padded(chunk, promptWidth, padId, left: true, device);
             using var part = new KvCache(Config.Depth);
-            var hidden = backbone.Hidden(torch.tensor(ids, [chunk.Length, promptWidth], device: device), maskTensor,
-                CausalTransformer.PositionsFromMask(maskTensor), part);
+            var hidden = backbone.Hidden(ids, mask, CausalTransformer.PositionsFromMask(mask), part);
             prompts.AppendRows(part);
             lastHidden.Add(hidden.select(1, -1).MoveToOuterDisposeScope());
-            promptMasks.Add(maskTensor.MoveToOuterDisposeScope());
+            promptMasks.Add(mask.MoveToOuterDisposeScope());
         }
         var promptLast = torch.cat(lastHidden, 0);
         var promptMask = torch.cat(promptMasks, 0);
@@ -175,17 +168,8 @@ public sealed class RewardModel : nn.Module
         {
             using var chunkScope = NewDisposeScope();
             var responseWidth = chunk.Max(i => fitted[i].Response.Length);
-            var responseIds = new long[chunk.Length * responseWidth];
-            var responseMask = new bool[chunk.Length * responseWidth];
-            Array.Fill(responseIds, padId);
-            for (var row = 0; row < chunk.Length; row++)
-            {
-                var response = fitted[chunk[row]].Response;
-                for (var i = 0; i < response.Length; i++) (responseIds[row * responseWidth + i], responseMask[row * responseWidth + i]) = (response[i], true);
-            }
+            var (ids, real) = SequenceBatch.Padded([.. chunk.Select(i => fitted[i].Response)], responseWidth, padId, left: false, device);
             var rows = torch.tensor(chunk.Select(i => sharing.Source[i]).ToArray(), device: device);
-            var ids = torch.tensor(responseIds, [chunk.Length, responseWidth], device: device);
-            var real = torch.tensor(responseMask, [chunk.Length, responseWidth], device: device);
             var mask = torch.cat([promptMask.index_select(0, rows), real], 1);
             using var cache = prompts.Rows(rows);
             var hidden = backbone.Hidden(ids, mask, CausalTransformer.PositionsFromMask(mask).narrow(1, promptWidth, responseWidth), cache);
