@@ -104,6 +104,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommands.Sft(cli));
         root.Subcommands.Add(TrainCommands.RewardModel(cli));
         root.Subcommands.Add(RunCommand.Create(cli));
+        root.Subcommands.Add(SubmitCommand.Create(cli));
         root.Subcommands.Add(RunsCommand.Create(cli));
         root.Subcommands.Add(CurvesCommand.Create(cli));
         root.Subcommands.Add(CompareCommand.Create(cli));

@@ -116,31 +116,37 @@ public static class RunCommand
             var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(send with { Progress = progress }, cancellationToken).AsTask());
             // Cancelled: the runs are recorded as cancelled and the method has stopped; the command ends with one line.
             cancellationToken.ThrowIfCancellationRequested();
-            switch (parse.GetValue(json) ? "json" : parse.GetValue(format))
-            {
-                case "json":
-                    cli.Console.WriteJson(new
-                    {
-                        board = report.Summary.BoardId,
-                        rows = report.Seeds.SelectMany(seed => new[] { seed.Sft }.Concat(seed.Methods)).Select(Json),
-                        summary = BenchmarkFormats.Json(report.Summary),
-                        // The formula behind the stages' useful GFLOP, from its one home.
-                        flop_formula = ComputeMeter.Formula,
-                        stages = report.Stages.Select(stage => new
-                        {
-                            seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused, succeeded = stage.Succeeded,
-                            inference_tokens = stage.InferenceTokens, trained_tokens = stage.TrainedTokens, useful_gflop = stage.UsefulGflop,
-                        }),
-                    });
-                    break;
-                case "md": cli.Console.Out.Write(BenchmarkFormats.Markdown(report.Summary)); break;
-                case "csv": cli.Console.Out.Write(BenchmarkFormats.Csv(report.Summary)); break;
-                default: Render(report, cli.Console.Ansi); break;
-            }
-            foreach (var failed in report.Seeds.SelectMany(seed => seed.Methods).Where(outcome => !outcome.Succeeded)) cli.Console.WriteError(failed.Reason ?? failed.Status);
-            return report.Complete(seedList.Count, send.Plan.Methods.Count) ? 0 : CliApp.Failure;
+            return Print(cli, report, parse.GetValue(json) ? "json" : parse.GetValue(format)!, seedList.Count, send.Plan.Methods.Count);
         });
         return command;
+    }
+
+    /// <summary>Prints a run's report in <paramref name="format"/> and each failed method's reason; the exit code (1 when any failed).</summary>
+    internal static int Print(CliContext cli, BenchmarkReport report, string format, int seeds, int methods)
+    {
+        switch (format)
+        {
+            case "json":
+                cli.Console.WriteJson(new
+                {
+                    board = report.Summary.BoardId,
+                    rows = report.Seeds.SelectMany(seed => new[] { seed.Sft }.Concat(seed.Methods)).Select(Json),
+                    summary = BenchmarkFormats.Json(report.Summary),
+                    // The formula behind the stages' useful GFLOP, from its one home.
+                    flop_formula = ComputeMeter.Formula,
+                    stages = report.Stages.Select(stage => new
+                    {
+                        seed = stage.Seed, stage = stage.Stage, seconds = stage.Seconds, reused = stage.Reused, succeeded = stage.Succeeded,
+                        inference_tokens = stage.InferenceTokens, trained_tokens = stage.TrainedTokens, useful_gflop = stage.UsefulGflop,
+                    }),
+                });
+                break;
+            case "md": cli.Console.Out.Write(BenchmarkFormats.Markdown(report.Summary)); break;
+            case "csv": cli.Console.Out.Write(BenchmarkFormats.Csv(report.Summary)); break;
+            default: Render(report, cli.Console.Ansi); break;
+        }
+        foreach (var failed in report.Seeds.SelectMany(seed => seed.Methods).Where(outcome => !outcome.Succeeded)) cli.Console.WriteError(failed.Reason ?? failed.Status);
+        return report.Complete(seeds, methods) ? 0 : CliApp.Failure;
     }
 
     private static (string Method, string Key, string Value)? Override(string text)

@@ -26,4 +26,22 @@ public static class ByteSizes
         }
         return value.ToString("F1", CultureInfo.InvariantCulture) + " " + Units[unit];
     }
+
+    /// <summary>"512M", "512MiB", "8G", "8GiB", "1024K" or a number of bytes, in binary units; null when not a size.</summary>
+    public static long? Parse(string text)
+    {
+        var trimmed = (text ?? "").Trim();
+        var digits = trimmed.TakeWhile(char.IsAsciiDigit).Count();
+        if (digits == 0 || !long.TryParse(trimmed[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return null;
+        int? shift = trimmed[digits..].ToUpperInvariant() switch
+        {
+            "" or "B" => 0,
+            "K" or "KIB" => 10,
+            "M" or "MIB" => 20,
+            "G" or "GIB" => 30,
+            "T" or "TIB" => 40,
+            _ => null,
+        };
+        return shift is { } s && number <= long.MaxValue >> s ? number << s : null;
+    }
 }

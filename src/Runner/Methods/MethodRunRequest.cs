@@ -17,6 +17,10 @@ namespace AlpacaFarm.Runner.Methods;
 /// A row of the same name from another run (older code, another budget) is replaced; without it such a method is refused
 /// before it starts.
 /// </param>
+/// <param name="Submission">
+/// A submitted plugin folder (<c>alpacafarm submit</c>) to run in a worker instead of <paramref name="Methods"/>; with
+/// <paramref name="Trust"/> its worker runs without a sandbox.
+/// </param>
 public sealed record MethodRunRequest(
     IReadOnlyList<string>? Methods,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Overrides,
@@ -28,7 +32,8 @@ public sealed record MethodRunRequest(
     IReadOnlyList<string>? PluginFolders = null,
     bool Trust = false,
     string EvalSplit = MethodRunRequest.Eval,
-    bool Replace = false)
+    bool Replace = false,
+    Sandbox.Submission? Submission = null)
 {
     public const int DefaultLabelBudget = 10_000;
 

@@ -16,6 +16,7 @@ using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Configuration;
 using AlpacaFarm.Runner.Evaluation;
 using AlpacaFarm.Runner.Farm;
+using AlpacaFarm.Runner.Sandbox;
 using AlpacaFarm.Simulation;
 
 namespace AlpacaFarm.Runner.Methods;
@@ -39,6 +40,8 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         if (request.LabelBudget < 0) throw new ArgumentException($"the label budget must be at least 0 (got {request.LabelBudget})");
         if (request.TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException("the time limit must be positive");
         var recipe = FarmRecipe.Get(request.Recipe);
+        // A submission's code never loads into the host: a worker lists its methods.
+        if (request.Submission is { } submission) return new MethodRunPlan(request, recipe, [SubmissionPlanner.Plan(request, submission)]);
 
         var catalog = PluginCatalog.Load(request.PluginFolders ?? []);
         var entries = request.Methods is { } ids
@@ -169,6 +172,8 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var (request, recipe) = (plan.Request, plan.Recipe);
         var key = RunKey.For(method, request.Seed, recipe.ToJson(), sft, pairs, rewardModel, request.LabelBudget, request.EvalSplit, request.Compute);
         var name = RunKey.RowName(method.Id, recipe.Name, request.Seed, method.NonDefault);
+        if (method.Submitted is { } submitted)
+            (key, name) = (RunKey.Submitted(key, submitted), RunKey.RowName(submitted.Name, recipe.Name, request.Seed, new Dictionary<string, string>()));
         if (Settled(method, key, name, board, request) is { } settled) return settled;
 
         // One process per key: a second run of it waits here, then finds the first one's row.
@@ -187,8 +192,9 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         var budget = new BudgetedPreferenceService(
             new PoolPreferenceService(FarmPool.Create(), new StoreAnnotationCache(store), request.Seed, noise: LabelNoise.Training), request.LabelBudget);
         var service = new ClosablePreferenceService(budget);
-        var spec = new MethodRunSpec(key, sft, rewardModel, pairs, splits, request.Compute, method.Hyperparameters, request.Seed, work,
-            MethodCacheFolder(home, method.Id));
+        // A submission shares no cache with a built-in method (it could poison one): its own, by its plugin's hash.
+        var cache = method.Submitted is null ? MethodCacheFolder(home, method.Id) : Path.Combine(home.Path, "cache", "submitted", method.PluginSha256[..16], method.Id);
+        var spec = new MethodRunSpec(key, sft, rewardModel, pairs, splits, request.Compute, method.Hyperparameters, request.Seed, work, cache);
         var context = new MethodContext(spec, service, reporter);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -322,6 +328,13 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         run["method_seconds"] = methodWall.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
         run["eval_split"] = request.EvalSplit;
         run["policy"] = policy.Name;
+        if (method.Submitted is { } submitted)
+        {
+            run["submitted_as"] = submitted.Name;
+            run["sandbox"] = submitted.Sandbox;
+            run["memory_limit_bytes"] = submitted.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture);
+            run["time_limit_seconds"] = request.TimeLimit is { } limit ? limit.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) : "none";
+        }
         return new SubmissionProvenance("method", method.Plugin.Manifest!.Id, method.Plugin.Manifest.Version, method.PluginSha256, null,
             method.Hyperparameters, new Dictionary<string, string>(), request.Seed, null,
             method.Plugin.BuiltIn ? Aggregates.Verified : Aggregates.Community, method.Id, method.Descriptor.Version, run);

@@ -17,8 +17,11 @@ public sealed record PlannedMethod(
 {
     public string Id => Descriptor.Id;
 
+    /// <summary>Set when the method was submitted (<c>alpacafarm submit</c>): it runs in a worker, under this name.</summary>
+    public Sandbox.SubmittedAs? Submitted { get; init; }
+
     /// <summary>The method and its variant, as its rows are named without recipe and seed: "quark", "quark-hf6776f85".</summary>
-    public string Variant => Id + RunKey.VariantSuffix(NonDefault);
+    public string Variant => Submitted?.Name ?? Id + RunKey.VariantSuffix(NonDefault);
 
     /// <summary>For people: the display name, with the hyperparameters that differ from the defaults ("Quark (mode=tokens)").</summary>
     public string Label => NonDefault.Count == 0

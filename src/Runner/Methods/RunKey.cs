@@ -33,6 +33,13 @@ public static class RunKey
     }));
 
     /// <summary>
+    /// The key of a submitted run: the in-process key of the same inputs, with the submission's name and sandbox, so that a
+    /// built-in method submitted as a folder never finds the in-process run's row, nor one submission another's.
+    /// </summary>
+    public static string Submitted(string key, Sandbox.SubmittedAs submitted) =>
+        Sha256(JsonSerializer.Serialize(new { key, submitted_as = submitted.Name, sandbox = submitted.Sandbox }));
+
+    /// <summary>
     /// The row's name: {method}-{recipe}-s{seed}, plus -h{8 hex} of the non-default hyperparameters when there are any
     /// (the SFT baseline is "sft").
     /// </summary>

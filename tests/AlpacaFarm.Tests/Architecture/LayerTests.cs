@@ -54,6 +54,21 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void The_worker_folder_holds_none_of_the_hosts_assemblies_and_the_worker_references_only_the_contract_the_sdk_and_the_channel()
+    {
+        var worker = Path.Combine(Output, "worker");
+        var names = Directory.EnumerateFiles(worker, "*.dll").Select(Path.GetFileNameWithoutExtension).ToHashSet();
+
+        Assert.Superset(new HashSet<string?> { "alpacafarm-worker", "AlpacaFarm.Abstractions", "AlpacaFarm.Modeling", "AlpacaFarm.Remoting", "TorchSharp", "StreamJsonRpc" }, names);
+        foreach (var host in new[] { "alpacafarm", "AlpacaFarm.Application", "AlpacaFarm.Catalog", "AlpacaFarm.Evaluation", "AlpacaFarm.Judges", "AlpacaFarm.Leaderboard", "AlpacaFarm.Runner", "AlpacaFarm.Simulation" })
+            Assert.DoesNotContain(host, names);
+        Assert.All(References(Path.Combine(worker, "alpacafarm-worker.dll")), name => Assert.True(
+            IsRuntime(name) || name is "AlpacaFarm.Abstractions" or "AlpacaFarm.Modeling" or "AlpacaFarm.Remoting" or "StreamJsonRpc", $"the worker references {name}"));
+        Assert.All(References(Path.Combine(worker, "AlpacaFarm.Remoting.dll")), name => Assert.True(
+            IsRuntime(name) || name is "AlpacaFarm.Abstractions" or "StreamJsonRpc", $"the channel references {name}"));
+    }
+
+    [Fact]
     public void Plugin_projects_reach_the_host_side_only_through_the_plugin_props()
     {
         // Built-in plugins and, once they exist, community/ plugins: a ProjectReference of their own into src/ would let a
