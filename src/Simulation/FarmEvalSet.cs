@@ -25,8 +25,10 @@ public sealed class FarmEvalSet : EvaluationSet
 
     private static readonly Lazy<FarmEvalSet> Instance = new(() => Parse(ReadCommittedBytes()));
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<FarmEvalSet>> HiddenSets = new(StringComparer.Ordinal);
+
     private FarmEvalSet(IReadOnlyList<FarmEvalItem> farmItems)
-        : base(SetId, $"farm eval-805 ({FarmWorld.WorldVersion})", FarmResponders.ReferenceGenerator,
+        : base(SetId, $"farm eval-805 ({FarmWorld.CurrentWorld})", FarmResponders.ReferenceGenerator,
             [.. farmItems.Select(item => new EvaluationItem(item.Instruction, item.ReferenceOutput, item.Family))])
     {
         FarmItems = farmItems;
@@ -35,9 +37,14 @@ public sealed class FarmEvalSet : EvaluationSet
     /// <summary>The rows with their family, parameters and the reference's gold score.</summary>
     public IReadOnlyList<FarmEvalItem> FarmItems { get; }
 
-    /// <summary>The committed set, verified (loaded once per process).</summary>
+    /// <summary>
+    /// The current world's eval-805: in the public world the committed set, verified (loaded once per process); in a hidden
+    /// world the 805 instructions and references its secret draws (made once per process and world).
+    /// </summary>
     /// <exception cref="InvalidDataException">The embedded file's checksum or world version does not match.</exception>
-    public static FarmEvalSet Load() => Instance.Value;
+    public static FarmEvalSet Load() => FarmWorld.CurrentHidden is { } hidden
+        ? HiddenSets.GetOrAdd(hidden.Id, _ => new Lazy<FarmEvalSet>(() => Parse(FarmWorld.GenerateEvalFile(FarmWorld.SplitSeed)))).Value
+        : Instance.Value;
 
     /// <summary>The embedded file's bytes, verified against <see cref="ExpectedSha256"/>.</summary>
     public static byte[] ReadCommittedBytes()

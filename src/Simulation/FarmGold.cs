@@ -62,14 +62,14 @@ internal static class FarmGold
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(output);
-        var key = (task.Instruction, output);
+        var key = (task.Instruction, output, FarmWorld.KnowledgeSeed);
         if (Readings.TryGetValue(key, out var cached)) return cached;
         if (Readings.Count > 200_000) Readings.Clear(); // a memo, not a store: bounded
         return Readings[key] = Reader.Read(task, output, Gold);
     }
 
     // Annotators and the stats read the same outputs many times; reading is pure, so it is memoised.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), FarmGoldBreakdown> Readings = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, long), FarmGoldBreakdown> Readings = new();
 
     /// <summary>P(A ≻ B) for a simulated human: σ((g(x, A) − g(x, B)) / <see cref="HumanTemperature"/>); ½ at equal scores.</summary>
     public static double HumanPreferenceProbability(string instruction, string outputA, string outputB)

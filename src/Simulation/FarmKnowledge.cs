@@ -27,8 +27,11 @@ public static class FarmKnowledge
 {
     public const string CategoryAttribute = "category";
 
-    /// <summary>Plural category name → its members.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Categories { get; } = new Dictionary<string, IReadOnlyList<string>>
+    /// <summary>Plural category name → its members, in the current world (a hidden world deals the 80 names out anew).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Categories => Base(FarmWorld.KnowledgeSeed).Categories;
+
+    // The public world's categories; their names and the 80 entity names are the same in every world.
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> PublicCategories = new Dictionary<string, IReadOnlyList<string>>
     {
         ["fruits"] = ["apple", "banana", "cherry", "grape", "lemon", "mango", "pear", "plum", "peach", "melon"],
         ["animals"] = ["lion", "tiger", "horse", "mouse", "rabbit", "whale", "eagle", "snake", "sheep", "goat"],
@@ -40,7 +43,7 @@ public static class FarmKnowledge
         ["trees"] = ["oak", "pine", "maple", "birch", "willow", "cedar", "palm", "elm", "ash", "spruce"],
     };
 
-    public static IReadOnlyList<string> CategoryNames { get; } = Categories.Keys.ToList();
+    public static IReadOnlyList<string> CategoryNames { get; } = PublicCategories.Keys.ToList();
 
     public static IReadOnlyList<string> Colours { get; } = ["red", "green", "blue", "yellow", "brown", "white", "black", "grey", "purple", "pink"];
 
@@ -54,9 +57,30 @@ public static class FarmKnowledge
     /// <summary>The attribute kinds a fact question can ask about, in a fixed order.</summary>
     public static IReadOnlyList<string> Attributes { get; } = [CategoryAttribute, "colour", "size", "place", "trait"];
 
-    public static IReadOnlyList<FarmEntity> Entities { get; } = BuildEntities();
+    /// <summary>The entities of the current world (<see cref="FarmWorld.KnowledgeSeed"/>), in category order.</summary>
+    public static IReadOnlyList<FarmEntity> Entities => Base(FarmWorld.KnowledgeSeed).Entities;
 
-    public static IReadOnlyDictionary<string, FarmEntity> ByName { get; } = Entities.ToDictionary(entity => entity.Name, StringComparer.Ordinal);
+    /// <summary>The entities of the current world by name.</summary>
+    public static IReadOnlyDictionary<string, FarmEntity> ByName => Base(FarmWorld.KnowledgeSeed).ByName;
+
+    private static readonly KnowledgeBase Public = new(FarmWorld.PublicKnowledgeSeed);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, KnowledgeBase> Hidden = new();
+
+    private static KnowledgeBase Base(long seed) => seed == FarmWorld.PublicKnowledgeSeed ? Public : Hidden.GetOrAdd(seed, s => new KnowledgeBase(s));
+
+    private sealed class KnowledgeBase(long seed)
+    {
+        public IReadOnlyDictionary<string, IReadOnlyList<string>> Categories { get; } = seed == FarmWorld.PublicKnowledgeSeed ? PublicCategories : DealCategories(seed);
+
+        public IReadOnlyList<FarmEntity> Entities => _entities ??= BuildEntities(seed, Categories);
+
+        private IReadOnlyList<FarmEntity>? _entities;
+
+        public IReadOnlyDictionary<string, FarmEntity> ByName => _byName ??= Entities.ToDictionary(entity => entity.Name, StringComparer.Ordinal);
+
+        private IReadOnlyDictionary<string, FarmEntity>? _byName;
+    }
 
     /// <summary>Attribute value word → its attribute kind (values of different kinds never share a word).</summary>
     public static IReadOnlyDictionary<string, string> ValueKinds { get; } = BuildValueKinds();
@@ -78,15 +102,27 @@ public static class FarmKnowledge
         _ => throw new ArgumentOutOfRangeException(nameof(attribute), attribute, "unknown attribute"),
     };
 
-    private static List<FarmEntity> BuildEntities()
+    /// <summary>
+    /// A hidden world's categories: the 80 names shuffled and dealt ten to a category, so that even which things are fruits
+    /// is the world's own (a list copied from the public world is wrong there).
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<string>> DealCategories(long seed)
+    {
+        var names = PublicCategories.Values.SelectMany(members => members).ToList();
+        KeyedRandom.Create("farm-kb-categories", "deal", seed).Shuffle(names);
+        return CategoryNames.Select((category, i) => (category, members: (IReadOnlyList<string>)names.Skip(10 * i).Take(10).ToList()))
+            .ToDictionary(pair => pair.category, pair => pair.members, StringComparer.Ordinal);
+    }
+
+    private static List<FarmEntity> BuildEntities(long seed, IReadOnlyDictionary<string, IReadOnlyList<string>> categories)
     {
         var entities = new List<FarmEntity>();
-        foreach (var (category, members) in Categories)
+        foreach (var (category, members) in categories)
         {
             foreach (var name in members)
             {
-                // Fixed key and seed: the knowledge base belongs to the world version, not to a run.
-                var random = KeyedRandom.Create("farm-kb", name, 1);
+                // The world's seed, not a run's: the public knowledge base belongs to the world version; a hidden world's to its secret.
+                var random = KeyedRandom.Create("farm-kb", name, seed);
                 entities.Add(new FarmEntity(name, category, random.Choose(Colours), random.Choose(Sizes), random.Choose(Places), random.Choose(Traits)));
             }
         }

@@ -67,7 +67,7 @@ public static class FarmStats
     internal static FarmGoldWinRate GoldWinRate(IEnumerable<(string Instruction, string Output, string Reference)> rows)
     {
         var values = rows.Select(row => FarmGold.HumanPreferenceProbability(row.Instruction, row.Output, row.Reference)).ToList();
-        return new FarmGoldWinRate(100 * SampleStatistics.Mean(values), 100 * SampleStatistics.StandardError(values), values.Count, FarmWorld.WorldVersion);
+        return new FarmGoldWinRate(100 * SampleStatistics.Mean(values), 100 * SampleStatistics.StandardError(values), values.Count, FarmWorld.CurrentWorld);
     }
 
     /// <summary>Measures agreement, length and position bias and the variants' win-rates on the calibration pairs.</summary>

@@ -13,14 +13,14 @@ public sealed class FarmValidationSet : EvaluationSet
     public const string SetId = "farm-validation";
 
     private FarmValidationSet(IReadOnlyList<EvaluationItem> items, int size)
-        : base(SetId, $"farm validation ({size} rows, {FarmWorld.WorldVersion})", FarmResponders.ReferenceGenerator, items)
+        : base(SetId, $"farm validation ({size} rows, {FarmWorld.CurrentWorld})", FarmResponders.ReferenceGenerator, items)
     {
     }
 
-    /// <summary>The validation split of <paramref name="sizes"/> (the world's default seed), with reference outputs.</summary>
+    /// <summary>The validation split of <paramref name="sizes"/> (the current world's seed), with reference outputs.</summary>
     public static FarmValidationSet Create(FarmSplitSizes sizes)
     {
-        var split = FarmWorld.Generate(sizes with { Sft = 0, Preference = 0, Unlabeled = 0, Eval = 0 }, FarmWorld.DefaultSeed).Validation;
+        var split = FarmWorld.Generate(sizes with { Sft = 0, Preference = 0, Unlabeled = 0, Eval = 0 }, FarmWorld.SplitSeed).Validation;
         var items = split.DistinctBy(item => item.Instruction, StringComparer.Ordinal)
             .Select(item => new EvaluationItem(item.Instruction, FarmReferences.For(item.Instruction), item.Family))
             .ToList();

@@ -48,6 +48,34 @@ public static class FarmWorld
     /// <summary>The seed the committed eval-805 file and the calibration set are generated from.</summary>
     public const long DefaultSeed = 805;
 
+    /// <summary>The seed of the public world's knowledge base (its attributes are part of <see cref="WorldVersion"/>).</summary>
+    public const long PublicKnowledgeSeed = 1;
+
+    // The world of the current command: the public one unless its home holds a hidden world's key. Async-local, so that
+    // commands running side by side in one process (the tests') each keep their own.
+    private static readonly AsyncLocal<HiddenWorld?> Hidden = new();
+
+    /// <summary>The hidden world the current command runs in; null in the public world.</summary>
+    public static HiddenWorld? CurrentHidden => Hidden.Value;
+
+    /// <summary>
+    /// Makes <paramref name="world"/> (null: the public one) the world of the calling flow from here on: its knowledge base,
+    /// splits, eval-805 and gold. Call it where a command has resolved its home, before any farm work.
+    /// </summary>
+    public static void Use(HiddenWorld? world) => Hidden.Value = world;
+
+    /// <summary>The seed of the current world's splits and eval-805.</summary>
+    public static long SplitSeed => Hidden.Value?.SplitSeed ?? DefaultSeed;
+
+    /// <summary>The seed of the current world's knowledge base.</summary>
+    public static long KnowledgeSeed => Hidden.Value?.KnowledgeSeed ?? PublicKnowledgeSeed;
+
+    /// <summary>
+    /// The current world as scores and artifacts record it: <see cref="WorldVersion"/>, or "farm-3-hidden-ID" in a hidden
+    /// world, so that no artifact, board or row of one world is taken for another's.
+    /// </summary>
+    public static string CurrentWorld => Hidden.Value is { } hidden ? $"{WorldVersion}-hidden-{hidden.Id}" : WorldVersion;
+
     /// <summary>Numbers in sorting tasks are drawn from 1..MaxNumber.</summary>
     public const int MaxNumber = 50;
 

@@ -15,6 +15,8 @@ public sealed class GenerateFarmEvalHandler : ICommandHandler<GenerateFarmEval, 
 {
     public ValueTask<FarmEvalGeneration> Handle(GenerateFarmEval command, CancellationToken cancellationToken)
     {
+        // The committed file is the public world's, whatever world the home holds.
+        FarmWorld.Use(null);
         var bytes = FarmWorld.GenerateEvalFile();
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         bool? identical = null;
@@ -35,6 +37,29 @@ public sealed record MeasureFarmStats(long Seed) : IQuery<FarmStatsReport>;
 
 public sealed class MeasureFarmStatsHandler : IQueryHandler<MeasureFarmStats, FarmStatsReport>
 {
-    public async ValueTask<FarmStatsReport> Handle(MeasureFarmStats query, CancellationToken cancellationToken) =>
-        await FarmStats.MeasureAsync(FarmCalibration.Build(), query.Seed, cancellationToken);
+    public async ValueTask<FarmStatsReport> Handle(MeasureFarmStats query, CancellationToken cancellationToken)
+    {
+        // The calibration is the public world's (its committed eval-805), whatever world the home holds.
+        FarmWorld.Use(null);
+        return await FarmStats.MeasureAsync(FarmCalibration.Build(), query.Seed, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Gives a new home a hidden farm world (a fresh secret in its <see cref="HiddenWorld.KeyFile"/>): everything the home's
+/// commands make from then on (the splits, eval-805, gold, the SFT policy, pairs and reward model, every board) is of
+/// that world. A home that holds results of the public world is refused: they would sit beside the hidden world's.
+/// </summary>
+public sealed record HideFarmWorld : ICommand<HiddenWorld>;
+
+public sealed class HideFarmWorldHandler(AlpacaFarm.Runner.Configuration.AlpacaFarmHome home) : ICommandHandler<HideFarmWorld, HiddenWorld>
+{
+    public ValueTask<HiddenWorld> Handle(HideFarmWorld command, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(home.Path, HiddenWorld.KeyFile)))
+            throw new ArgumentException($"the home {home.Path} already holds a hidden world ({HiddenWorld.KeyFile})");
+        if (File.Exists(Path.Combine(home.Path, AlpacaFarm.Leaderboard.LeaderboardStore.FileName)) || Directory.Exists(Path.Combine(home.Path, "artifacts")))
+            throw new ArgumentException($"the home {home.Path} already holds results of the public world: hide a world in a new home (--home)");
+        return ValueTask.FromResult(HiddenWorld.Create(home.Path));
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlpacaFarm.Host.Cli;
@@ -29,7 +30,14 @@ public sealed class CliContext(CliConsole console)
         return home;
     }
 
-    /// <summary>The service provider for one command invocation.</summary>
-    public ServiceProvider BuildServices(ParseResult parse) =>
-        Composition.Build(AlpacaFarmHome.Resolve(parse.GetValue(Home)), Console);
+    /// <summary>
+    /// The service provider for one command invocation. The home's farm world (hidden where it holds a key) becomes the
+    /// world of the rest of the command.
+    /// </summary>
+    public ServiceProvider BuildServices(ParseResult parse)
+    {
+        var home = AlpacaFarmHome.Resolve(parse.GetValue(Home));
+        FarmWorld.Use(HiddenWorld.Read(home.Path));
+        return Composition.Build(home, Console);
+    }
 }

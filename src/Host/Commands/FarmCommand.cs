@@ -17,6 +17,26 @@ public static class FarmCommand
         var command = new Command("farm", $"The embedded farm world ({FarmWorld.WorldVersion}): an offline instruction world with a gold \"human\".");
         command.Subcommands.Add(Generate(cli));
         command.Subcommands.Add(Stats(cli));
+        command.Subcommands.Add(Hide(cli));
+        return command;
+    }
+
+    private static Command Hide(CliContext cli)
+    {
+        var command = new Command("hide",
+            "Give a new home a hidden farm world for community boards: a fresh secret (HOME/hidden-world.key, readable by its owner only) draws the " +
+            "knowledge base's attributes, the splits and eval-805, so every artifact, board and row the home makes is of that world, and a copy of the " +
+            "public gold or of the committed eval-805 is wrong there. The secret is never printed or stored in a row; boards name the world by a hash " +
+            "of it. Keep the key out of any repository and back it up: without it the home's results cannot be reproduced. farm generate and farm " +
+            "stats keep describing the public world.");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = cli.BuildServices(parse);
+            var world = await services.GetRequiredService<IMediator>().Send(new HideFarmWorld(), cancellationToken);
+            FarmWorld.Use(world);
+            cli.Console.Out.WriteLine($"this home's farm world is now hidden: {FarmWorld.CurrentWorld}; its secret is {HiddenWorld.KeyFile} in the home (keep it private)");
+            return 0;
+        });
         return command;
     }
 

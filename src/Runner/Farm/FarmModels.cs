@@ -54,11 +54,11 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
 
     public TrainedArtifact Sft(FarmRecipe recipe, long seed, ComputeResources compute, IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
-        var key = new ArtifactKey(FarmWorld.WorldVersion, $"sft/{recipe.Sizes.Sft}", $"{recipe.SftJson()};{compute.ResultKey}", seed, SftTrainer.CodeVersion);
+        var key = new ArtifactKey(FarmWorld.CurrentWorld, $"sft/{recipe.Sizes.Sft}", $"{recipe.SftJson()};{compute.ResultKey}", seed, SftTrainer.CodeVersion);
         return Build(ArtifactKind.Policy, key, progress, cancellationToken, folder =>
         {
             var tokenizer = new WordTokenizer(FarmWorld.Vocabulary);
-            var splits = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed);
+            var splits = FarmWorld.Generate(recipe.Sizes, FarmWorld.SplitSeed);
             // Initialised on the CPU from its keyed generator, then placed: the same weights on every device.
             using var model = TorchDevice.Place(
                 new CausalTransformer(recipe.Model(tokenizer.VocabularySize), TorchSeeding.Generator("sft-init", recipe.Name, seed)), TorchDevice.Of(compute));
@@ -83,11 +83,11 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
         var pool = FarmPool.Create();
         var labelling = $"{PairSampling};pool={pool.ConfigurationHash};p={LabelNoise.Training.FlipProbability};sft={sft.Handle.ContentSha256}";
         // The SFT hash stands for everything upstream; the reward options are not part of it, so tuning them reuses the data.
-        var key = new ArtifactKey(FarmWorld.WorldVersion, $"preference/{recipe.Sizes.Preference}",
+        var key = new ArtifactKey(FarmWorld.CurrentWorld, $"preference/{recipe.Sizes.Preference}",
             $"{labelling};tokens={PairTokens};batch={recipe.GenerationBatch};{compute.ResultKey}", seed, PreferencePairs.CodeVersion);
         return Build(ArtifactKind.PreferenceData, key, progress, cancellationToken, folder =>
         {
-            var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.DefaultSeed).Preference.Select(item => item.Instruction).ToList();
+            var instructions = FarmWorld.Generate(recipe.Sizes, FarmWorld.SplitSeed).Preference.Select(item => item.Instruction).ToList();
             var outputs = SamplePairs(sft.Handle, instructions, recipe, seed, compute, Stage(progress, "sampling pairs from SFT"), cancellationToken);
             var pairs = instructions.Select((instruction, i) => new PreferenceQuery(instruction, outputs[2 * i], outputs[2 * i + 1])).ToList();
             progress?.Report(new TrainingStage("labelling pairs (training pool, 25% flips)", 0, pairs.Count));
@@ -128,7 +128,7 @@ public sealed class FarmModels(AlpacaFarmHome home, LeaderboardStore store)
     {
         var sft = Sft(recipe, seed, compute, progress, cancellationToken);
         var data = PreferenceData(recipe, seed, compute, progress, cancellationToken);
-        var key = new ArtifactKey(FarmWorld.WorldVersion, $"reward/{recipe.Sizes.Preference}",
+        var key = new ArtifactKey(FarmWorld.CurrentWorld, $"reward/{recipe.Sizes.Preference}",
             recipe.ToJson() + $"sft={sft.Handle.ContentSha256};data={data.Handle.ContentSha256};{HeldOutSplit};{compute.ResultKey}", seed, RewardTrainer.CodeVersion);
         return Build(ArtifactKind.RewardModel, key, progress, cancellationToken, folder =>
         {

@@ -309,7 +309,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     /// <summary>The training splits every method of a run receives: instructions only, never eval-805, references or labels.</summary>
     private static DataSplits Splits(FarmRecipe recipe)
     {
-        var splits = FarmWorld.Generate(recipe.Sizes with { Sft = 0, Eval = 0 }, FarmWorld.DefaultSeed);
+        var splits = FarmWorld.Generate(recipe.Sizes with { Sft = 0, Eval = 0 }, FarmWorld.SplitSeed);
         return new DataSplits([.. splits.Preference.Select(i => i.Instruction)], [.. splits.Unlabeled.Select(i => i.Instruction)],
             [.. splits.Validation.Select(i => i.Instruction)]);
     }

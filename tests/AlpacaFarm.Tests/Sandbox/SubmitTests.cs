@@ -121,7 +121,7 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
     }
 
     [SandboxTheory]
-    [InlineData("--method", "nope", "error: plugin 'test-hostile' has no method 'nope' (it has: hostile-allocate, hostile-chatter, hostile-exit, hostile-snoop)")]
+    [InlineData("--method", "nope", "error: plugin 'test-hostile' has no method 'nope' (it has: hostile-allocate, hostile-chatter, hostile-echo, hostile-exit, hostile-references, hostile-snoop)")]
     [InlineData("--method", "hostile-exit", "error: method 'hostile-exit' has no hyperparameter 'beta' (it has: )", "--set", "beta=1")]
     [InlineData("--method", "hostile-exit", "error: --name 'dpo' is a built-in row's name: a submission's rows never take one (leave --name out for test-hostile.hostile-exit)", "--name", "dpo")]
     public async Task A_bad_submission_is_refused_in_one_line_before_any_run(string option, string value, string error, params string[] extra)
