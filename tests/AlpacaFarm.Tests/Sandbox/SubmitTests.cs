@@ -150,7 +150,44 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
         Assert.Equal((2, $"error: plugin folder {empty}: missing manifest: no plugin.json in the folder"), (bare.ExitCode, bare.Error.Trim()));
     }
 
+    [SandboxFact]
+    public async Task A_killed_submit_leaves_no_worker_behind_and_run_again_starts_the_method_anew()
+    {
+        // A copy at a path of its own: the test finds its worker by it.
+        var plugin = Path.Combine(_folders.Folder($"gate-{Guid.NewGuid():N}", ("test-misbehaving", "test-misbehaving")), "test-misbehaving");
+        string[] args = ["submit", plugin, "--method", "test-gate", "--home", home.Path, "--recipe", "tiny", "--threads", "1", "--eval-split", "validation"];
+        var rows = home.Rows().Count;
+
+        using (var child = ChildCli.Start(args))
+        {
+            await child.WaitForErrorLine(line => line.StartsWith("test-gate: at the gate", StringComparison.Ordinal));
+            Assert.Contains(LiveWorkers(), worker => worker.Contains(plugin, StringComparison.Ordinal));
+            child.Signal(ChildCli.SigKill);
+            Assert.Equal(128 + ChildCli.SigKill, (await child.ExitAsync()).ExitCode);
+        }
+        // bubblewrap's --die-with-parent ends the sandbox with the host; waited for, with a guard, never slept on.
+        await WaitUntil(() => !LiveWorkers().Any(worker => worker.Contains(plugin, StringComparison.Ordinal)));
+        var cache = Path.Combine(home.Path, "cache", "submitted", AlpacaFarm.Abstractions.Artifacts.ArtifactHandle.HashFolder(plugin)[..16], "test-gate");
+        await File.WriteAllTextAsync(Path.Combine(cache, "open"), "");
+
+        using var again = ChildCli.Start(args);
+        var result = await again.ExitAsync();
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(rows + 1, home.Rows().Count);
+        var runs = home.Runs().Where(run => run.Method == "test-gate" && run.WorkDirectory.Contains(home.Path, StringComparison.Ordinal)).Take(2).ToList();
+        Assert.Equal([MethodRunStatus.Succeeded, MethodRunStatus.Interrupted], runs.Select(run => run.Status));
+        // Started anew: the gate was entered twice in the same work directory.
+        Assert.Equal(["entered", "entered"], File.ReadAllLines(Path.Combine(runs[0].WorkDirectory, "entered.txt")));
+    }
+
     public void Dispose() => _folders.Dispose();
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!condition()) await Task.Delay(50, guard.Token);
+    }
 
     private static List<string> Findings(CliResult result)
     {
