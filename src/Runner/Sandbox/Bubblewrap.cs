@@ -47,8 +47,12 @@ public static class Bubblewrap
         // The private /tmp first: later binds may lie under /tmp (a home there) and are mounted on top of it.
         args.AddRange(["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]);
         args.AddRange(SystemLibraries());
+        // A host installed under /usr would be visible through it: its folder is hidden, the worker's bound back below.
+        var hostFolder = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+        if (hostFolder.StartsWith("/usr/", StringComparison.Ordinal)) args.AddRange(["--tmpfs", hostFolder]);
         foreach (var path in new[] { dotnetRoot, WorkerLaunch.WorkerFolder, launch.PluginFolder }.Concat(launch.ReadOnly).Distinct(StringComparer.Ordinal))
-            if (!path.StartsWith("/usr/", StringComparison.Ordinal) || path == launch.PluginFolder) args.AddRange(["--ro-bind", path, path]);
+            if (!path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith(hostFolder + "/", StringComparison.Ordinal) || path == launch.PluginFolder)
+                args.AddRange(["--ro-bind", path, path]);
         foreach (var path in launch.Writable) args.AddRange(["--bind", path, path]);
         args.AddRange(["--bind", socketFolder, SocketFolder]);
         args.AddRange(["--chdir", launch.Writable.Count > 0 ? launch.Writable[0] : "/tmp", "--"]);

@@ -36,9 +36,17 @@ internal sealed class HostService(IPreferenceService preferences, IMethodReporte
         return Task.CompletedTask;
     }
 
+    /// <summary>How much of the worker's log messages the host writes to the run's log; past it they are dropped, with one note.</summary>
+    public const long LogCapacity = 16L << 20;
+
+    private long _logged;
+
     public Task LogAsync(MethodLogLevel level, string message)
     {
-        reporter.Log(level, message ?? "");
+        message ??= "";
+        var before = Interlocked.Add(ref _logged, message.Length) - message.Length;
+        if (before + message.Length <= LogCapacity) reporter.Log(level, message);
+        else if (before <= LogCapacity) reporter.Log(MethodLogLevel.Warning, $"the method's log passed {LogCapacity >> 20} MiB: its further messages are dropped");
         return Task.CompletedTask;
     }
 

@@ -57,7 +57,8 @@ public sealed class RemoteMethod(MethodDescriptor descriptor, string pluginFolde
         {
             throw new OperationCanceledException(cancellationToken);
         }
-        catch (Exception) when (host.Refusal is { } refusal)
+        // The method let the host's refusal end its run (the worker words it as the remote exception it received).
+        catch (RemoteInvocationException e) when (host.Refusal is { } refusal && e.Message.Contains(refusal.Message, StringComparison.Ordinal))
         {
             ExceptionDispatchInfo.Throw(refusal);
             throw;
