@@ -333,6 +333,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
             run["submitted_as"] = submitted.Name;
             run["sandbox"] = submitted.Sandbox;
             run["memory_limit_bytes"] = submitted.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture);
+            run["memory_limit_by"] = submitted.MemoryLimitBy;
             run["time_limit_seconds"] = request.TimeLimit is { } limit ? limit.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) : "none";
         }
         return new SubmissionProvenance("method", method.Plugin.Manifest!.Id, method.Plugin.Manifest.Version, method.PluginSha256, null,

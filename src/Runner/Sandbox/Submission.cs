@@ -16,4 +16,5 @@ public sealed record Submission(string PluginFolder, string MethodId, string? Na
 /// <param name="Name">The rows' name before recipe and seed.</param>
 /// <param name="Sandbox">"bubblewrap 0.8.0", or "none (--trust)".</param>
 /// <param name="MemoryLimitBytes">The worker's memory limit.</param>
-public sealed record SubmittedAs(string Name, string Sandbox, long MemoryLimitBytes);
+/// <param name="MemoryLimitBy">What holds it there: "cgroup v1 and watchdog", "cgroup v2 and watchdog" or "watchdog".</param>
+public sealed record SubmittedAs(string Name, string Sandbox, long MemoryLimitBytes, string MemoryLimitBy);

@@ -65,7 +65,8 @@ public static partial class SubmissionPlanner
         return new PlannedMethod(descriptor, plugin, () => new RemoteMethod(descriptor, folder, manifest.EntryAssembly, limits), merged,
             descriptor.NonDefault(merged), ArtifactHandle.HashFolder(folder))
         {
-            Submitted = new SubmittedAs(name, request.Trust ? "none (--trust)" : Bubblewrap.Available!, submission.MemoryLimitBytes),
+            Submitted = new SubmittedAs(name, request.Trust ? "none (--trust)" : Bubblewrap.Available!, submission.MemoryLimitBytes,
+                WorkerProcess.MemoryLimitBy(submission.MemoryLimitBytes)),
         };
     }
 

@@ -26,10 +26,11 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly Task _watchdog;
     private readonly Task _drained;
     private readonly long _memoryLimit;
+    private readonly MemoryCgroup? _cgroup;
 
-    private WorkerProcess(Process process, DirectoryInfo socketFolder, CappedLog log, JsonRpc rpc, Task drained, long memoryLimit)
+    private WorkerProcess(Process process, DirectoryInfo socketFolder, CappedLog log, JsonRpc rpc, Task drained, long memoryLimit, MemoryCgroup? cgroup)
     {
-        (_process, _socketFolder, _log, _rpc, _drained, _memoryLimit) = (process, socketFolder, log, rpc, drained, memoryLimit);
+        (_process, _socketFolder, _log, _rpc, _drained, _memoryLimit, _cgroup) = (process, socketFolder, log, rpc, drained, memoryLimit, cgroup);
         Worker = rpc.Attach<IWorkerService>();
         _watchdog = Task.Run(WatchAsync);
     }
@@ -45,6 +46,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         if (Violation is { } violation) return violation;
         if (!_process.WaitForExit(TimeSpan.FromSeconds(5))) return "its worker stopped answering";
+        if (_cgroup is { OutOfMemory: true }) return $"{MemoryViolation(_memoryLimit)} (the kernel's {_cgroup.Kind} limit killed it)";
         var code = _process.ExitCode;
         return $"its worker exited with code {code.ToString(CultureInfo.InvariantCulture)}" + (_log.LastError is { } line ? $" ({line})" : "");
     }
@@ -75,6 +77,13 @@ public sealed class WorkerProcess : IAsyncDisposable
             arguments = ["-c", $"0-{launch.Threads - 1}", program, .. arguments];
             program = "taskset";
         }
+        // The kernel's limit where a cgroup can be made: the worker joins it before it execs anything (the watchdog stays).
+        var cgroup = MemoryCgroup.TryCreate(launch.Limits.MemoryBytes);
+        if (cgroup is not null)
+        {
+            arguments = ["-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcessesFile, program, .. arguments];
+            program = "/bin/sh";
+        }
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -104,11 +113,13 @@ public sealed class WorkerProcess : IAsyncDisposable
                     : $"the worker did not connect within {ConnectTimeout.TotalSeconds:F0} s");
             }
             var rpc = RpcChannel.Start(new NetworkStream(accept.Result, ownsSocket: true), host);
-            return new WorkerProcess(process, socketFolder, log, rpc, drained, launch.Limits.MemoryBytes);
+            return new WorkerProcess(process, socketFolder, log, rpc, drained, launch.Limits.MemoryBytes, cgroup);
         }
         catch
         {
             Kill(process);
+            process.WaitForExit(TimeSpan.FromSeconds(30));
+            cgroup?.Dispose();
             log.Dispose();
             socketFolder.Delete(recursive: true);
             process.Dispose();
@@ -134,6 +145,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         await _drained.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
         _log.Dispose();
         _process.Dispose();
+        _cgroup?.Dispose();
         _watch.Dispose();
         try { _socketFolder.Delete(recursive: true); }
         catch (IOException) { }
@@ -149,7 +161,7 @@ public sealed class WorkerProcess : IAsyncDisposable
                 var resident = ResidentBytes(_process.Id);
                 if (resident > _memoryLimit)
                 {
-                    Stop($"its worker used more than the memory limit of {ByteText(_memoryLimit)} ({ByteText(resident)} resident)");
+                    Stop($"{MemoryViolation(_memoryLimit)} ({ByteText(resident)} resident)");
                     return;
                 }
             }
@@ -159,7 +171,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Resident memory of a process and all its descendants, from /proc (the sandbox's own PID namespace included).</summary>
+    /// <summary>Private resident memory of a process and all its descendants, from /proc (the sandbox's own PID namespace included).</summary>
     internal static long ResidentBytes(int root)
     {
         long total = 0;
@@ -168,11 +180,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             try
             {
+                // Anonymous and shared-memory pages: what allocations take. File pages (libtorch's 460 MB library, mapped
+                // by every worker) are left out, as the kernel reclaims them.
                 foreach (var line in File.ReadLines($"/proc/{pid}/status"))
                 {
-                    if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-                    total += long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-                    break;
+                    var field = line.StartsWith("RssAnon:", StringComparison.Ordinal) ? "RssAnon:" : line.StartsWith("RssShmem:", StringComparison.Ordinal) ? "RssShmem:" : null;
+                    if (field is not null) total += long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
                 }
                 foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
                 {
@@ -186,6 +199,15 @@ public sealed class WorkerProcess : IAsyncDisposable
             }
         }
         return total;
+    }
+
+    private static string MemoryViolation(long limit) => $"its worker used more than the memory limit of {ByteText(limit)}";
+
+    /// <summary>What holds a worker to its memory limit here: "cgroup v2" or "cgroup v1" with the watchdog, or the watchdog alone.</summary>
+    public static string MemoryLimitBy(long bytes)
+    {
+        using var probe = MemoryCgroup.TryCreate(bytes);
+        return probe is null ? "watchdog" : $"{probe.Kind} and watchdog";
     }
 
     private static string ByteText(long bytes) => bytes >= 1L << 30
