@@ -7,7 +7,8 @@ namespace AlpacaFarm.Runner.Evaluation;
 /// <summary>
 /// Row A minus row B on one board, per instruction: the simulated win-rate difference and, on farm boards, the gold one,
 /// each with the paired standard error of the per-instruction differences (100 · SEM), so that "A beats B by 2 SE" means
-/// something. Only instructions judged in both rows count.
+/// something. Only instructions judged in both rows count. Gold is read in the current farm world (<c>FarmWorld.Use</c>): a
+/// caller comparing rows of a hidden world's home enters that world first, as the CLI does for its home.
 /// </summary>
 /// <param name="Pairs">Instructions judged in both rows.</param>
 /// <param name="ByDataset">The same per dataset (AlpacaEval's column: the farm's instruction families), by name.</param>

@@ -63,10 +63,11 @@ internal sealed class MemoryCgroup : IDisposable
 
     private static MemoryCgroup? Create(string parent, bool v2, long bytes)
     {
-        // A host killed outright leaves its worker's cgroup behind (its processes died with it): empty ones are removed.
+        // A host killed outright leaves its workers' cgroups behind (their processes died with it): those of hosts that are
+        // gone are removed once empty. A live host's are its own, even while empty (a worker about to join).
         foreach (var stale in Directory.EnumerateDirectories(parent, "alpacafarm-worker-*"))
-            if (Processes(stale) is { Count: 0 }) TryRemove(stale);
-        var folder = Path.Combine(parent, $"alpacafarm-worker-{Guid.NewGuid():N}");
+            if (HostOf(stale) is { } host && !IsAlive(host) && Processes(stale) is { Count: 0 }) TryRemove(stale);
+        var folder = Path.Combine(parent, $"alpacafarm-worker-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(folder);
@@ -108,6 +109,11 @@ internal sealed class MemoryCgroup : IDisposable
         }
         TryRemove(_folder);
     }
+
+    private static int? HostOf(string folder) =>
+        Path.GetFileName(folder).Split('-') is [_, _, var pid, _] && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
 
     private static List<int>? Processes(string folder)
     {

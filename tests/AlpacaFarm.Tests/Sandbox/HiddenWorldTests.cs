@@ -27,9 +27,10 @@ public sealed class HiddenWorldTests : IDisposable
     [SandboxFact]
     public async Task The_committed_references_win_in_the_public_world_and_not_on_a_hidden_board()
     {
-        var hide = await CliRunner.RunAsync("farm", "hide", "--home", _hidden);
-        Assert.True(hide.ExitCode == 0, hide.Error);
-        var secret = File.ReadAllText(Path.Combine(_hidden, HiddenWorld.KeyFile)).Trim();
+        // A fixed secret, so that the hidden world, and with it this test's outcome, is the same on every run (farm hide draws
+        // a fresh one: A_home_that_holds_public_results… tests it).
+        const string secret = "5b0e3c1f9a2d47e68c1b0f3a9d2e4c7b6a5f8e1d0c3b2a4958677f6e5d4c3b2a";
+        await File.WriteAllTextAsync(Path.Combine(_hidden, HiddenWorld.KeyFile), secret + "\n");
 
         var results = new List<CliResult>();
         foreach (var home in new[] { _public, _hidden })
@@ -42,15 +43,13 @@ public sealed class HiddenWorldTests : IDisposable
         // Public: the copied references are eval-805's own answers, far above the control.
         Assert.True(publicCheat.GoldDifference > 2 * publicCheat.GoldPairedSe, $"public: {publicCheat}");
         Assert.True(publicCheat.SimulatedDifference > 2 * publicCheat.SimulatedPairedSe, $"public: {publicCheat}");
-        // Hidden: other instructions, other facts, other categories. On the simulated pool, which ranks the board, the copy is
-        // no better than knowing nothing; gold still gives a fluent wrong answer some credit over a bare echo (its style),
-        // but less than half of what the copy is worth in the public world.
+        // Hidden: other instructions, other facts, other categories; the copy is no better than knowing nothing.
         Assert.True(hiddenCheat.SimulatedDifference <= 2 * hiddenCheat.SimulatedPairedSe, $"hidden: {hiddenCheat}");
-        Assert.True(hiddenCheat.GoldDifference < publicCheat.GoldDifference / 2, $"hidden: {hiddenCheat}; public: {publicCheat}");
+        Assert.True(hiddenCheat.GoldDifference <= 2 * hiddenCheat.GoldPairedSe, $"hidden: {hiddenCheat}");
         Assert.Contains("hidden", hiddenBoard.EvaluationSetName, StringComparison.Ordinal);
         Assert.DoesNotContain("hidden", publicBoard.EvaluationSetName, StringComparison.Ordinal);
         // The secret is in its key file and nowhere else: not printed, not in the database, not in any other file.
-        Assert.DoesNotContain(secret, hide.Out + hide.Error + string.Concat(results.Select(result => result.Out + result.Error)));
+        Assert.DoesNotContain(secret, string.Concat(results.Select(result => result.Out + result.Error)));
         foreach (var file in Directory.EnumerateFiles(_hidden, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != HiddenWorld.KeyFile))
             Assert.DoesNotContain(secret, File.ReadAllText(file));
     }
@@ -65,6 +64,10 @@ public sealed class HiddenWorldTests : IDisposable
 
         Assert.Equal((2, $"error: the home {_public} already holds results of the public world: hide a world in a new home (--home)"), (used.ExitCode, used.Error.Trim()));
         Assert.Equal(0, first.ExitCode);
+        var secret = File.ReadAllText(Path.Combine(_hidden, HiddenWorld.KeyFile)).Trim();
+        Assert.Matches("^[0-9a-f]{64}$", secret);
+        Assert.Matches("^this home's farm world is now hidden: farm-3-hidden-[0-9a-f]{12}; ", first.Out);
+        Assert.DoesNotContain(secret, first.Out + first.Error);
         Assert.Equal((2, $"error: the home {_hidden} already holds a hidden world ({HiddenWorld.KeyFile})"), (again.ExitCode, again.Error.Trim()));
         Assert.False(File.Exists(Path.Combine(_public, HiddenWorld.KeyFile)));
     }
@@ -75,9 +78,13 @@ public sealed class HiddenWorldTests : IDisposable
         Directory.Delete(_hidden, recursive: true);
     }
 
-    /// <summary>The board of the home's rows, and the copy of the references against the echo (paired, per instruction).</summary>
+    /// <summary>
+    /// The board of the home's rows, and the copy of the references against the echo (paired, per instruction), with gold read
+    /// in the home's world, as the CLI's compare reads it.
+    /// </summary>
     private static (BoardIdentity Board, RowComparison Comparison) Compare(string home)
     {
+        FarmWorld.Use(HiddenWorld.Read(home));
         using var store = LeaderboardStore.Open(Path.Combine(home, LeaderboardStore.FileName));
         var board = Assert.Single(store.Boards()).Identity;
         return (board, RowComparison.Of(store, "test-hostile.hostile-references-tiny-s0", "test-hostile.hostile-echo-tiny-s0", board.Id));
