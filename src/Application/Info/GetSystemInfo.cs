@@ -1,12 +1,14 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using AlpacaFarm.Modeling.Runtime;
+using AlpacaFarm.Catalog;
 using AlpacaFarm.Runner.Configuration;
+using AlpacaFarm.Runner.Sandbox;
 using Mediator;
 
 namespace AlpacaFarm.Application.Info;
 
-/// <summary>Asks what this installation is: versions, compute, native patch, home.</summary>
+/// <summary>Asks what this installation is: versions, compute, native patch, home, its farm world, the sandbox.</summary>
 public sealed record GetSystemInfo : IQuery<SystemInfo>;
 
 /// <summary>The answer to <see cref="GetSystemInfo"/>.</summary>
@@ -21,7 +23,16 @@ public sealed record SystemInfo(
     NativePatchStatus NativePatch,
     string Device,
     string Home,
-    string HomeSource);
+    string HomeSource,
+    SubmissionSupport Submissions,
+    string FarmWorld);
+
+/// <summary>What <c>alpacafarm submit</c> can do here.</summary>
+/// <param name="Sandbox">"bubblewrap VERSION", or null where none can be made.</param>
+/// <param name="Unavailable">Why no sandbox can be made (null when one can).</param>
+/// <param name="MemoryLimitBy">What would hold a worker to its memory limit.</param>
+/// <param name="PluginsFolder">The built-in plugins' folder (each can be submitted as it is).</param>
+public sealed record SubmissionSupport(string? Sandbox, string? Unavailable, string MemoryLimitBy, string PluginsFolder);
 
 /// <summary>Handles <see cref="GetSystemInfo"/>; loads TorchSharp's natives.</summary>
 public sealed class GetSystemInfoHandler(AlpacaFarmHome home) : IQueryHandler<GetSystemInfo, SystemInfo>
@@ -42,6 +53,9 @@ public sealed class GetSystemInfoHandler(AlpacaFarmHome home) : IQueryHandler<Ge
             NativePatchStatus.Inspect(),
             torch.CudaAvailable ? "cuda:0" : "cpu",
             home.Path,
-            home.Source));
+            home.Source,
+            new SubmissionSupport(Bubblewrap.Available, Bubblewrap.Available is null ? Bubblewrap.Unavailable : null,
+                WorkerProcess.MemoryLimitBy(WorkerLimits.DefaultMemoryBytes), PluginCatalog.BuiltInFolder),
+            Simulation.FarmWorld.CurrentWorld));
     }
 }

@@ -7,14 +7,15 @@ using Spectre.Console;
 
 namespace AlpacaFarm.Host.Commands;
 
-/// <summary><c>alpacafarm info</c>: versions, compute, native patch status, home directory.</summary>
+/// <summary><c>alpacafarm info</c>: versions, compute, native patch status, home directory, farm world, sandbox.</summary>
 public static class InfoCommand
 {
     public static Command Create(CliContext cli)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var command = new Command("info", "Show versions (project, .NET, TorchSharp, libtorch), the processor and the kernels libtorch may use on it (float " +
-            "results differ in their last bits between processors), threads, device, the native patch status and the home directory.")
+            "results differ in their last bits between processors), threads, device, the native patch status, the home directory, its farm world " +
+            "(public or hidden) and what submit can do here (the sandbox, and what holds a worker to its memory limit).")
         {
             json,
         };
@@ -45,6 +46,10 @@ public static class InfoCommand
             ? info.NativePatch.State
             : $"{info.NativePatch.State} ({info.NativePatch.Library})");
         Row("home", $"{info.Home} (from {info.HomeSource})");
+        Row("farm world", info.FarmWorld);
+        Row("submit", info.Submissions.Sandbox is { } sandbox
+            ? $"{sandbox}; memory limit by {info.Submissions.MemoryLimitBy}"
+            : $"no sandbox: {info.Submissions.Unavailable}");
         console.Write(table);
     }
 }
