@@ -114,6 +114,7 @@ public static class Bubblewrap
         }
         catch (System.ComponentModel.Win32Exception)
         {
+            // Not found on PATH.
             Unavailable = "bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap)";
             return null;
         }

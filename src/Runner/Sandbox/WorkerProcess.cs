@@ -72,7 +72,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         var arguments = sandbox ? Bubblewrap.Arguments(launch, socketFolder.FullName, dotnetRoot, command) : command.Skip(1).ToList();
         // Held to its CPU threads by affinity (taskset, util-linux) where the machine has more processors than that.
         var program = sandbox ? "bwrap" : dotnet;
-        if (launch.Threads < System.Environment.ProcessorCount)
+        if (launch.Threads < System.Environment.ProcessorCount && OnPath("taskset"))
         {
             arguments = ["-c", $"0-{launch.Threads - 1}", program, .. arguments];
             program = "taskset";
@@ -200,6 +200,10 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
         return total;
     }
+
+    private static bool OnPath(string program) =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(folder => File.Exists(Path.Combine(folder, program)));
 
     private static string MemoryViolation(long limit) => $"its worker used more than the memory limit of {ByteText(limit)}";
 

@@ -181,6 +181,40 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
         Assert.Equal(["entered", "entered"], File.ReadAllLines(Path.Combine(runs[0].WorkDirectory, "entered.txt")));
     }
 
+    [Fact]
+    public async Task Where_no_sandbox_can_be_made_submit_refuses_in_one_line_unless_trusted_and_the_row_records_the_trust()
+    {
+        // A PATH that holds env and dotnet but no bwrap: this host cannot make a sandbox.
+        var bin = Directory.CreateTempSubdirectory("alpacafarm-nobwrap-").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(bin, "env"), "/usr/bin/env");
+            File.CreateSymbolicLink(Path.Combine(bin, "dotnet"), Path.Combine(AlpacaFarm.Runner.Sandbox.Bubblewrap.DotnetRoot(), "dotnet"));
+            string[] args = ["submit", TestPluginFolders.Of("test-misbehaving"), "--method", "test-labels", "--name", "labels-trusted",
+                "--home", home.Path, "--recipe", "tiny", "--threads", "1", "--eval-split", "validation"];
+            var runs = home.Runs().Count;
+
+            using var refused = ChildCli.StartUnder(["/usr/bin/env", $"PATH={bin}"], args);
+            var refusal = await refused.ExitAsync();
+            using var trusted = ChildCli.StartUnder(["/usr/bin/env", $"PATH={bin}"], [.. args, "--trust"]);
+            var ran = await trusted.ExitAsync();
+
+            Assert.Equal(2, refusal.ExitCode);
+            Assert.Equal("error: no sandbox can be made here: bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap); " +
+                "submit runs a plugin unsandboxed only with --trust", refusal.Error.Trim());
+            Assert.True(ran.ExitCode == 0, ran.Error);
+            Assert.Equal(runs + 1, home.Runs().Count);
+            using var store = home.Open();
+            var row = store.Boards().Select(board => store.FindSubmission(board.Identity.Id, "labels-trusted-tiny-s0")).Single(found => found is not null)!;
+            Assert.Equal(("none (--trust)", "community"), (row.Provenance.Run!["sandbox"], row.Provenance.Mode));
+            Assert.Equal("3", row.Provenance.Run["labels_used"]);
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
     public void Dispose() => _folders.Dispose();
 
     private static async Task WaitUntil(Func<bool> condition)
