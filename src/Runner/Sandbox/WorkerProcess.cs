@@ -15,6 +15,9 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>How long a worker may take to connect before it is given up.</summary>
     public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The most a worker may send the host over its channel in all (outputs, reports, log lines).</summary>
+    public const long ChannelCapacity = 256L << 20;
+
     /// <summary>How often the watchdog reads the worker's resident memory.</summary>
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(100);
 
@@ -112,8 +115,11 @@ public sealed class WorkerProcess : IAsyncDisposable
                     ? $"the worker exited with code {process.ExitCode} before it connected" + (log.LastError is { } line ? $": {line}" : "")
                     : $"the worker did not connect within {ConnectTimeout.TotalSeconds:F0} s");
             }
-            var rpc = RpcChannel.Start(new NetworkStream(accept.Result, ownsSocket: true), host);
-            return new WorkerProcess(process, socketFolder, log, rpc, drained, launch.Limits.MemoryBytes, cgroup);
+            WorkerProcess? started = null;
+            var channel = new CappedReadStream(new NetworkStream(accept.Result, ownsSocket: true), ChannelCapacity,
+                () => started?.Stop($"its worker sent more than {ChannelCapacity >> 20} MiB over its channel"));
+            var rpc = RpcChannel.Start(channel, host);
+            return started = new WorkerProcess(process, socketFolder, log, rpc, drained, launch.Limits.MemoryBytes, cgroup);
         }
         catch
         {

@@ -57,6 +57,7 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
     [InlineData("test-hostile", "hostile-exit", new string[0], MethodRunStatus.Failed, "method 'hostile-exit' was stopped: its worker exited with code 3")]
     [InlineData("test-hostile", "hostile-allocate", new[] { "--memory-limit", "512M" }, MethodRunStatus.Failed, "method 'hostile-allocate' was stopped: its worker used more than the memory limit of 512 MiB")]
     [InlineData("test-hostile", "hostile-chatter", new string[0], MethodRunStatus.Failed, "method 'hostile-chatter' failed: InvalidOperationException: chatter done; budget remaining 10000")]
+    [InlineData("test-hostile", "hostile-flood", new string[0], MethodRunStatus.Failed, "method 'hostile-flood' was stopped: its worker sent more than 256 MiB over its channel")]
     public async Task A_hostile_submission_is_stopped_recorded_with_its_reason_and_changes_no_row(string plugin, string method, string[] extra, string status, string reason)
     {
         var rows = home.Rows();
@@ -80,6 +81,13 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
             var output = new FileInfo(Path.Combine(run.WorkDirectory, RemoteMethod.OutputFile));
             Assert.InRange(output.Length, 1 << 20, (1 << 20) + 200);
             Assert.Contains("more bytes of worker output dropped", File.ReadAllText(output.FullName));
+        }
+        if (method == "hostile-flood")
+        {
+            // 16 MiB of its log lines reach the run's log, then one note; the rest is dropped.
+            var log = new FileInfo(Path.Combine(run.WorkDirectory, RunReporter.LogFile));
+            Assert.InRange(log.Length, 16 << 20, 18 << 20);
+            Assert.Contains("its further messages are dropped", File.ReadAllText(log.FullName));
         }
     }
 
@@ -121,7 +129,7 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
     }
 
     [SandboxTheory]
-    [InlineData("--method", "nope", "error: plugin 'test-hostile' has no method 'nope' (it has: hostile-allocate, hostile-chatter, hostile-echo, hostile-exit, hostile-references, hostile-snoop)")]
+    [InlineData("--method", "nope", "error: plugin 'test-hostile' has no method 'nope' (it has: hostile-allocate, hostile-chatter, hostile-echo, hostile-exit, hostile-flood, hostile-references, hostile-snoop)")]
     [InlineData("--method", "hostile-exit", "error: method 'hostile-exit' has no hyperparameter 'beta' (it has: )", "--set", "beta=1")]
     [InlineData("--method", "hostile-exit", "error: --name 'dpo' is a built-in row's name: a submission's rows never take one (leave --name out for test-hostile.hostile-exit)", "--name", "dpo")]
     public async Task A_bad_submission_is_refused_in_one_line_before_any_run(string option, string value, string error, params string[] extra)

@@ -117,3 +117,17 @@ public sealed class ChatterMethod() : HostileMethod("hostile-chatter", "Writes t
         throw new InvalidOperationException($"chatter done; budget remaining {remaining}");
     }
 }
+
+/// <summary>Floods the channel itself: log lines of 1 MiB each, without end.</summary>
+public sealed class FloodMethod() : HostileMethod("hostile-flood", "Sends log lines of 1 MiB without end.")
+{
+    public override async Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)
+    {
+        var line = new string('y', 1 << 20);
+        while (true)
+        {
+            context.Reporter.Log(MethodLogLevel.Information, line);
+            await context.Preferences.GetBudgetAsync(cancellationToken);
+        }
+    }
+}
