@@ -11,7 +11,7 @@ namespace AlpacaFarm.Leaderboard;
 public sealed partial class LeaderboardStore : IDisposable
 {
     /// <summary>PRAGMA user_version of a fully migrated database.</summary>
-    public const int LatestSchemaVersion = 6;
+    public const int LatestSchemaVersion = 7;
 
     /// <summary>The database's file name inside the platform's home directory.</summary>
     public const string FileName = "leaderboard.db";
@@ -291,13 +291,15 @@ public sealed partial class LeaderboardStore : IDisposable
             }), transaction);
 
             var aggregate = record.Aggregate;
+            // Every row stored is checked here, whoever made it.
+            var integrity = IntegrityColumns.Check(record.Outputs, aggregate);
             _connection.Execute("""
                 INSERT INTO aggregates (run_id, win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total,
                                         discrete_win_rate, mode, avg_length, length_controlled_win_rate, lc_standard_error,
-                                        gold_win_rate, gold_standard_error, n_unjudged, lc_absence)
+                                        gold_win_rate, gold_standard_error, n_unjudged, lc_absence, integrity_json, integrity_unranked)
                 VALUES (@RunId, @WinRate, @StandardError, @NWins, @NWinsBase, @NDraws, @NTotal,
                         @DiscreteWinRate, @Mode, @AvgLength, @LengthControlledWinRate, NULL,
-                        @GoldWinRate, @GoldStandardError, @NUnjudged, @LcAbsence)
+                        @GoldWinRate, @GoldStandardError, @NUnjudged, @LcAbsence, @IntegrityJson, @IntegrityUnranked)
                 """, new
             {
                 RunId = runId,
@@ -312,6 +314,8 @@ public sealed partial class LeaderboardStore : IDisposable
                 GoldStandardError = Real.Write(aggregate.GoldStandardError),
                 aggregate.NUnjudged,
                 aggregate.LcAbsence,
+                IntegrityJson = IntegrityColumns.Write(integrity),
+                IntegrityUnranked = integrity.Ranked ? 0 : 1,
             }, transaction);
 
             transaction.Commit();
@@ -333,13 +337,13 @@ public sealed partial class LeaderboardStore : IDisposable
     }
 
     /// <summary>The board's submissions, best first; ties (and missing values, which come last) by name. Incomplete rows
-    /// (with unjudged pairs) come after every complete one.</summary>
+    /// (with unjudged pairs) come after every complete one, and rows an integrity flag lists apart after every ranked one.</summary>
     public IReadOnlyList<StoredSubmission> Ranking(string boardId, RankingOrder order)
     {
         var orderBy = order switch
         {
-            RankingOrder.WinRate => "a.n_unjudged > 0, a.win_rate IS NULL, a.win_rate DESC",
-            RankingOrder.LengthControlled => "a.n_unjudged > 0, a.length_controlled_win_rate IS NULL, a.length_controlled_win_rate DESC, a.win_rate DESC",
+            RankingOrder.WinRate => "a.n_unjudged > 0, a.integrity_unranked, a.win_rate IS NULL, a.win_rate DESC",
+            RankingOrder.LengthControlled => "a.n_unjudged > 0, a.integrity_unranked, a.length_controlled_win_rate IS NULL, a.length_controlled_win_rate DESC, a.win_rate DESC",
             _ => throw new ArgumentOutOfRangeException(nameof(order), order, null),
         };
         return Locked(() => _connection.Query<SubmissionRow>($"{SelectSubmissions} ORDER BY {orderBy}, s.name", new { BoardId = boardId })

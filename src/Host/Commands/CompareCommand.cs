@@ -42,6 +42,8 @@ public static class CompareCommand
                     board = c.BoardId, a = c.A, b = c.B, pairs = c.Pairs,
                     simulated_a = c.SimulatedA, simulated_b = c.SimulatedB, simulated_difference = c.SimulatedDifference, simulated_paired_se = c.SimulatedPairedSe,
                     gold_a = c.GoldA, gold_b = c.GoldB, gold_difference = c.GoldDifference, gold_paired_se = c.GoldPairedSe,
+                    integrity_a = c.IntegrityA.Select(flag => new { id = flag.Id, detail = flag.Detail, unranks = flag.Unranks }),
+                    integrity_b = c.IntegrityB.Select(flag => new { id = flag.Id, detail = flag.Detail, unranks = flag.Unranks }),
                     by_dataset = parse.GetValue(byDataset) ? c.ByDataset.Select(d => new
                     {
                         dataset = d.Dataset, pairs = d.Pairs, simulated_difference = d.SimulatedDifference, simulated_paired_se = Finite(d.SimulatedPairedSe),
@@ -56,6 +58,7 @@ public static class CompareCommand
                 table.AddRow("gold win rate", LeaderboardFormats.Fixed(c.GoldA!.Value), LeaderboardFormats.Fixed(c.GoldB!.Value), LeaderboardFormats.Fixed(gold), LeaderboardFormats.Fixed(c.GoldPairedSe!.Value), Ratio(gold, c.GoldPairedSe.Value));
             cli.Console.Ansi.MarkupLine($"Board [bold]{c.BoardId}[/], {c.Pairs} instructions judged in both rows.");
             cli.Console.Ansi.Write(table);
+            foreach (var note in LeaderboardFormats.IntegrityNotes([(c.A, c.IntegrityA), (c.B, c.IntegrityB)])) cli.Console.Ansi.WriteLine(note);
             if (parse.GetValue(byDataset)) cli.Console.Ansi.Write(DatasetTable(c));
             return 0;
         });

@@ -112,5 +112,6 @@ public static class EvaluateCommand
         console.MarkupLine($"[bold]{Markup.Escape(report.Name)}[/] on board [bold]{report.Board.Id}[/] ({Markup.Escape(report.Board.EvaluationSetName)} vs {Markup.Escape(report.Board.ReferenceName)}, pool {Markup.Escape(report.Board.PoolName)}): {what}; {report.AnnotatorCalls} pairs sent to annotators.");
         console.Write(LeaderboardFormats.Table([(report.Name, report.Aggregate)]));
         foreach (var note in LeaderboardFormats.LcNotes([(report.Name, report.Aggregate)])) console.WriteLine(note);
+        foreach (var note in LeaderboardFormats.IntegrityNotes([(report.Name, report.Aggregate.Integrity)])) console.WriteLine(note);
     }
 }

@@ -44,6 +44,7 @@ public static class LeaderboardCommand
                         var rows = ranked.Rows.Select(row => (row.Name, row.Aggregate)).ToList();
                         cli.Console.Ansi.Write(LeaderboardFormats.Table(rows));
                         foreach (var note in LeaderboardFormats.LcNotes(rows)) cli.Console.Ansi.WriteLine(note);
+                        foreach (var note in LeaderboardFormats.IntegrityNotes(rows.Select(row => (row.Name, row.Aggregate.Integrity)))) cli.Console.Ansi.WriteLine(note);
                     }
                     break;
             }

@@ -189,7 +189,8 @@ public static class RunCommand
         }
         console.MarkupLine($"Board [bold]{report.Board.Id}[/]: {Markup.Escape(LeaderboardFormats.Describe(report.Board))}");
         console.Write(table);
-        var scored = new[] { report.Sft }.Concat(report.Methods).Where(outcome => outcome.Row is not null).Select(outcome => (outcome.RowName, outcome.Row!));
+        var scored = new[] { report.Sft }.Concat(report.Methods).Where(outcome => outcome.Row is not null).Select(outcome => (outcome.RowName, Row: outcome.Row!));
         foreach (var note in LeaderboardFormats.LcNotes(scored)) console.WriteLine(note);
+        foreach (var note in LeaderboardFormats.IntegrityNotes(scored.Select(row => (row.RowName, row.Row.Integrity)))) console.WriteLine(note);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AlpacaFarm.Application.Leaderboards;
+using AlpacaFarm.Evaluation.Integrity;
 using AlpacaFarm.Leaderboard;
 using Spectre.Console;
 
@@ -43,15 +44,21 @@ public static class LeaderboardFormats
         new("gold_standard_error", a.GoldStandardError),
         new("n_unjudged", a.NUnjudged),
         new("lc_absence", a.LcAbsence),
+        new("integrity_flags", a.Integrity.Count == 0 ? null : string.Join(";", a.Integrity.Select(flag => flag.Id))),
     ];
+
+    /// <summary>One line per integrity flag of each row, for under a table: what was found, and whether it unranks the row.</summary>
+    public static IEnumerable<string> IntegrityNotes(IEnumerable<(string Name, IntegrityFlags Flags)> rows) =>
+        rows.SelectMany(row => row.Flags.Select(flag =>
+            $"{row.Name}: {flag.Id}: {flag.Detail}{(flag.Unranks ? " (listed apart, unranked)" : " (a finding; ranked)")}."));
 
     /// <summary>One line per row without an LC win rate whose reason was recorded, for under a table.</summary>
     public static IEnumerable<string> LcNotes(IEnumerable<(string Name, AggregateRecord Aggregate)> rows) =>
         rows.Where(row => row.Aggregate.LengthControlledWinRate is null && row.Aggregate.LcAbsence is not null)
             .Select(row => $"No LC win rate for {row.Name}: {row.Aggregate.LcAbsence}.");
 
-    /// <summary>A ranked table; gold ("human") columns appear when any row has them (farm boards). An incomplete row (pairs
-    /// left unjudged) gets no rank and says so beside its name.</summary>
+    /// <summary>A ranked table; gold ("human") columns appear when any row has them (farm boards), and an integrity column when
+    /// any row raised a flag. An incomplete row (pairs left unjudged) or one an integrity flag lists apart gets no rank.</summary>
     public static Table Table(IReadOnlyList<(string Name, AggregateRecord Aggregate)> rows)
     {
         var gold = rows.Any(row => row.Aggregate.GoldWinRate is not null);
@@ -59,6 +66,8 @@ public static class LeaderboardFormats
             .AddColumns("#", "name", "win rate", "± SE", "LC win rate", "± SE");
         if (gold) table.AddColumns("gold win rate", "± SE");
         table.AddColumns("wins/losses/draws", "n", "avg length", "mode");
+        var flagged = rows.Any(row => row.Aggregate.Integrity.Count > 0);
+        if (flagged) table.AddColumns("integrity");
         var rank = 0;
         foreach (var (name, a) in rows)
         {
@@ -67,6 +76,7 @@ public static class LeaderboardFormats
             if (gold) cells.AddRange([Fixed(a.GoldWinRate), Fixed(a.GoldStandardError)]);
             cells.AddRange([$"{a.NWins}/{a.NWinsBase}/{a.NDraws}", a.NTotal.ToString(CultureInfo.InvariantCulture),
                 ((int)a.AvgLength).ToString(CultureInfo.InvariantCulture), a.Mode]);
+            if (flagged) cells.Add(Markup.Escape(Flags(a)));
             table.AddRow(cells.ToArray());
         }
         return table;
@@ -75,7 +85,7 @@ public static class LeaderboardFormats
     /// <summary>AlpacaEval's CSV: the name as unnamed index, its columns in order, then the board.</summary>
     public static string Csv(IEnumerable<RankedBoard> boards)
     {
-        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error,n_unjudged,lc_absence\n");
+        var csv = new StringBuilder("," + string.Join(",", AlpacaEvalColumns) + ",board,gold_win_rate,gold_standard_error,n_unjudged,lc_absence,integrity_flags\n");
         foreach (var board in boards)
         {
             foreach (var row in board.Rows)
@@ -92,17 +102,18 @@ public static class LeaderboardFormats
             md.Append($"## Board {board.Board.Id}\n\n{MarkdownText(Describe(board.Board))}\n\n");
             var gold = board.Rows.Any(row => row.Aggregate.GoldWinRate is not null);
             md.Append("| # | name | win rate | SE | LC win rate | LC SE |").Append(gold ? " gold win rate | gold SE |" : "")
-                .Append(" wins | losses | draws | n | avg length | mode |\n");
-            md.Append("|---:|---|---:|---:|---:|---:|").Append(gold ? "---:|---:|" : "").Append("---:|---:|---:|---:|---:|---|\n");
+                .Append(" wins | losses | draws | n | avg length | mode | integrity |\n");
+            md.Append("|---:|---|---:|---:|---:|---:|").Append(gold ? "---:|---:|" : "").Append("---:|---:|---:|---:|---:|---|---|\n");
             var rank = 0;
             foreach (var row in board.Rows)
             {
                 var a = row.Aggregate;
                 md.Append($"| {Rank(ref rank, a)} | {MarkdownText(row.Name + Incomplete(a))} | {Fixed(a.WinRate)} | {Fixed(a.StandardError)} | {Fixed(a.LengthControlledWinRate)} | {Absent} |")
                     .Append(gold ? $" {Fixed(a.GoldWinRate)} | {Fixed(a.GoldStandardError)} |" : "")
-                    .Append($" {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} |\n");
+                    .Append($" {a.NWins} | {a.NWinsBase} | {a.NDraws} | {a.NTotal} | {(int)a.AvgLength} | {a.Mode} | {MarkdownText(Flags(a))} |\n");
             }
             foreach (var note in LcNotes(board.Rows.Select(row => (row.Name, row.Aggregate)))) md.Append('\n').Append(MarkdownText(note)).Append('\n');
+            foreach (var note in IntegrityNotes(board.Rows.Select(row => (row.Name, row.Aggregate.Integrity)))) md.Append('\n').Append(MarkdownText(note)).Append('\n');
             md.Append('\n');
         }
         return md.ToString();
@@ -122,7 +133,10 @@ public static class LeaderboardFormats
             pool = board.Board.PoolName,
             pool_hash = board.Board.PoolHash,
         },
-        rows = board.Rows.Select(row => Row(row.Name, board.Board.Id, row.Aggregate)),
+        rows = board.Rows.Select(row => new Dictionary<string, object?>(Row(row.Name, board.Board.Id, row.Aggregate))
+        {
+            ["integrity"] = row.Aggregate.Integrity.Select(flag => new { id = flag.Id, detail = flag.Detail, unranks = flag.Unranks }),
+        }),
     }).ToList();
 
     public static string Describe(BoardIdentity board) =>
@@ -133,7 +147,10 @@ public static class LeaderboardFormats
     /// <summary>Two decimals, or <see cref="Absent"/> for a missing or non-finite value.</summary>
     public static string Fixed(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : Absent;
 
-    private static string Rank(ref int rank, AggregateRecord a) => a.IsComplete ? (++rank).ToString(CultureInfo.InvariantCulture) : Absent;
+    private static string Rank(ref int rank, AggregateRecord a) => a.IsRanked ? (++rank).ToString(CultureInfo.InvariantCulture) : Absent;
+
+    /// <summary>A row's integrity flags by id ("constant, judge-directed"), or <see cref="Absent"/>.</summary>
+    public static string Flags(AggregateRecord a) => a.Integrity.Count == 0 ? Absent : string.Join(", ", a.Integrity.Select(flag => flag.Id));
 
     private static string Incomplete(AggregateRecord a) => a.IsComplete ? "" : $" (incomplete: {a.NUnjudged} unjudged)";
 

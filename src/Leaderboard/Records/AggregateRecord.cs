@@ -1,3 +1,4 @@
+using AlpacaFarm.Evaluation.Integrity;
 using AlpacaFarm.Evaluation.Metrics;
 
 namespace AlpacaFarm.Leaderboard;
@@ -51,6 +52,12 @@ public sealed record AggregateRecord : WinRateSummary
 
     /// <summary>Every pair was judged.</summary>
     public bool IsComplete => NUnjudged == 0;
+
+    /// <summary>The integrity checks the row failed, as the store ran them when it saved the row (empty before it is saved).</summary>
+    public IntegrityFlags Integrity { get; init; } = IntegrityFlags.None;
+
+    /// <summary>Ranked: complete, and no integrity flag lists it apart.</summary>
+    public bool IsRanked => IsComplete && Integrity.Ranked;
 
     /// <summary>Why the lc_standard_error column (AlpacaEval's) is always empty here.</summary>
     public const string LcStandardErrorAbsence =

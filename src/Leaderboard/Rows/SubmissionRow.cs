@@ -26,6 +26,7 @@ internal sealed class SubmissionRow
     public double? GoldStandardError { get; init; }
     public int NUnjudged { get; init; }
     public string? LcAbsence { get; init; }
+    public string? IntegrityJson { get; init; }
 
     /// <summary>Columns in the names above, for <c>FROM submissions s JOIN evaluation_runs r JOIN aggregates a</c>.</summary>
     public const string Columns = """
@@ -35,13 +36,13 @@ internal sealed class SubmissionRow
         a.n_draws AS NDraws, a.n_total AS NTotal, a.discrete_win_rate AS DiscreteWinRate, a.mode AS Mode,
         a.avg_length AS AvgLength, a.length_controlled_win_rate AS LengthControlledWinRate,
         a.gold_win_rate AS GoldWinRate, a.gold_standard_error AS GoldStandardError, a.n_unjudged AS NUnjudged,
-        a.lc_absence AS LcAbsence
+        a.lc_absence AS LcAbsence, a.integrity_json AS IntegrityJson
         """;
 
     public StoredSubmission ToRecord() => new(
         Id, BoardId, Name, ContentSha256, Seed, ProvenanceJsonContext.Read(ProvenanceJson),
         new AggregateRecord(
             new WinRateSummary(Real.Read(WinRate), Real.Read(StandardError), NWins, NWinsBase, NDraws, NTotal, Real.Read(DiscreteWinRate), Real.Read(AvgLength)),
-            Mode, LengthControlledWinRate, GoldWinRate, GoldStandardError, NUnjudged, LcAbsence),
+            Mode, LengthControlledWinRate, GoldWinRate, GoldStandardError, NUnjudged, LcAbsence) { Integrity = IntegrityColumns.Read(IntegrityJson) },
         DateTimeOffset.FromUnixTimeMilliseconds(FinishedAtMs));
 }

@@ -19,6 +19,7 @@ internal static class Migrations
     private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction, string>> CodeSteps = new()
     {
         [6] = HomeRelativePaths.Migrate,
+        [7] = IntegrityColumns.Migrate,
     };
 
     internal static int UserVersion(SqliteConnection connection, SqliteTransaction? transaction = null) =>

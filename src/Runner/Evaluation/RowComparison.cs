@@ -1,3 +1,4 @@
+using AlpacaFarm.Evaluation.Integrity;
 using AlpacaFarm.Evaluation.Metrics;
 using AlpacaFarm.Leaderboard;
 using AlpacaFarm.Simulation;
@@ -61,8 +62,18 @@ public sealed record RowComparison(
             })
             .ToList();
         return new RowComparison(board.Id, a, b, common.Count, simulated.A, simulated.B, simulated.Difference, simulated.Se,
-            gold?.A, gold?.B, gold?.Difference, gold?.Se, byDataset);
+            gold?.A, gold?.B, gold?.Difference, gold?.Se, byDataset)
+        {
+            IntegrityA = rowA.Aggregate.Integrity,
+            IntegrityB = rowB.Aggregate.Integrity,
+        };
     }
+
+    /// <summary>Row A's integrity flags, as stored with it.</summary>
+    public IntegrityFlags IntegrityA { get; init; } = IntegrityFlags.None;
+
+    /// <summary>Row B's integrity flags, as stored with it.</summary>
+    public IntegrityFlags IntegrityB { get; init; } = IntegrityFlags.None;
 
     private static double MeanLength(IReadOnlyList<string> instructions, IReadOnlyDictionary<string, SubmittedOutput> outputs) =>
         SampleStatistics.Mean([.. instructions.Select(i => (double)WinRate.CodePointLength(outputs[i].Output))]);

@@ -63,8 +63,8 @@ public sealed class SubmissionScorer(LeaderboardStore store)
             aggregate, started, DateTimeOffset.UtcNow,
             labels.Sum(label => label.Price), labels.Sum(label => label.TimeSeconds), service.AnnotatorCalls);
         var outcome = store.Save(record, replace);
-        // Unchanged: the stored row was as complete as this run; report what is stored.
-        var reported = outcome == SaveOutcome.Unchanged ? store.FindSubmission(board.Id, name)!.Aggregate : aggregate;
+        // What is stored: the row as this run saved it, with the integrity flags the store gave it (or, unchanged, the stored row).
+        var reported = store.FindSubmission(board.Id, name)!.Aggregate;
         return new EvaluationReport(board, name, outcome, reported, service.AnnotatorCalls, outputs.Warnings);
     }
 

@@ -78,8 +78,11 @@ public sealed class EvaluateCommandTests : IDisposable
         var json = await CliRunner.RunAsync("leaderboard", "--home", _home, "--format", "json");
 
         var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(",win_rate,standard_error,n_wins,n_wins_base,n_draws,n_total,discrete_win_rate,mode,avg_length,length_controlled_winrate,lc_standard_error,board,gold_win_rate,gold_standard_error,n_unjudged,lc_absence", lines[0]);
-        Assert.Equal(["gpt4", "alpaca-7b", "alpaca-7b"], lines.Skip(1).Select(line => line.Split(',')[0]));
+        Assert.Equal(",win_rate,standard_error,n_wins,n_wins_base,n_draws,n_total,discrete_win_rate,mode,avg_length,length_controlled_winrate,lc_standard_error,board,gold_win_rate,gold_standard_error,n_unjudged,lc_absence,integrity_flags", lines[0]);
+        // The "longest" judge prefers GPT-4's longer answers (95 % raw) while its length-controlled rate is 50: the lc-gap flag
+        // lists it after alpaca-7b, unranked.
+        Assert.Equal(["alpaca-7b", "gpt4", "alpaca-7b"], lines.Skip(1).Select(line => line.Split(',')[0]));
+        Assert.EndsWith(",lc-gap", lines[2]);
         var boards = JsonDocument.Parse(json.Out).RootElement.EnumerateArray().ToList();
         Assert.Equal(2, boards.Count);
         Assert.Equal([2, 1], boards.Select(board => board.GetProperty("rows").GetArrayLength()).OrderDescending());
@@ -93,7 +96,9 @@ public sealed class EvaluateCommandTests : IDisposable
         var md = await CliRunner.RunAsync("leaderboard", "--home", _home, "--format", "md");
         var table = await CliRunner.RunAsync("leaderboard", "--home", _home);
 
-        Assert.Contains("| 1 | gpt4 | 95.47 |", md.Out);
+        // Under the "longest" judge GPT-4's raw 95.47 against its length-controlled 50 raises lc-gap: listed, unranked.
+        Assert.Contains("| – | gpt4 | 95.47 |", md.Out);
+        Assert.Contains("gpt4: lc-gap: raw win rate 95.47 against length-controlled", md.Out);
         Assert.Contains("annotator pool longest", table.Out);
         Assert.Contains("gpt4", table.Out);
     }

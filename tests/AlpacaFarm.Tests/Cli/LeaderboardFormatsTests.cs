@@ -90,9 +90,9 @@ public sealed class LeaderboardFormatsTests
         var csv = LeaderboardFormats.Csv(boards).Split('\n');
         var row = LeaderboardFormats.Row("few", Samples.BoardA.Id, absent.Aggregate);
 
-        Assert.EndsWith(",lc_absence", csv[0]);
-        Assert.EndsWith($",0,{LeaderboardFormats.CsvCell(reason)}", csv[1]);
-        Assert.EndsWith(",0,", csv[2]);
+        Assert.EndsWith(",lc_absence,integrity_flags", csv[0]);
+        Assert.EndsWith($",0,{LeaderboardFormats.CsvCell(reason)},", csv[1]);
+        Assert.EndsWith(",0,,", csv[2]);
         Assert.Null(row["length_controlled_winrate"]);
         Assert.Equal(reason, row["lc_absence"]);
         Assert.Equal([$"No LC win rate for few: {reason}."], LeaderboardFormats.LcNotes([("few", absent.Aggregate), ("many", Stored("many").Aggregate)]));

@@ -116,6 +116,49 @@ public sealed class LeaderboardSchemaTests : IDisposable
         Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM pragma_foreign_key_check"));
     }
 
+    /// <summary>
+    /// Data/home-cbf29f3.db: the database of a home made at /tmp/prev-home by the release before schema 7 (commit cbf29f3):
+    /// tiny-recipe SFT and DPO rows on the validation split, and an outputs file that answers "Yes." to all of eval-805
+    /// (evaluate --outputs --reference farm). Opened here, it is migrated: every row kept, each checked, and the constant
+    /// answer listed apart.
+    /// </summary>
+    [Fact]
+    public void A_database_of_the_release_before_integrity_checks_migrates_keeping_every_row_and_checks_each()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Leaderboard", "Data", "home-cbf29f3.db"), _db.Path);
+        var tables = new[] { "boards", "submissions", "outputs", "evaluation_runs", "annotations", "aggregates", "annotation_cache", "method_runs", "method_run_artifacts" };
+        var before = tables.ToDictionary(table => table, table => _db.Scalar($"SELECT COUNT(*) FROM {table}"));
+        List<(string Name, double? WinRate, double? Lc, double? Gold, int Unjudged)> Rows()
+        {
+            using var connection = _db.Connect();
+            return connection.Query<(string, double?, double?, double?, int)>("""
+                SELECT s.name, a.win_rate, a.length_controlled_win_rate, a.gold_win_rate, a.n_unjudged
+                FROM submissions s JOIN evaluation_runs r ON r.submission_id = s.id JOIN aggregates a ON a.run_id = r.id ORDER BY s.name
+                """).ToList();
+        }
+        var rows = Rows();
+        Assert.Equal(6, _db.Scalar("PRAGMA user_version"));
+        Assert.Equal(["dpo-tiny-s0", "null-model", "sft-tiny-s0"], rows.Select(row => row.Name));
+
+        using (var store = LeaderboardStore.Open(_db.Path))
+        {
+            var farm = store.Boards().Single(board => board.Identity.EvaluationSetId == "farm").Identity.Id;
+            var nullModel = store.FindSubmission(farm, "null-model")!.Aggregate;
+            Assert.Equal(["constant"], nullModel.Integrity.Select(flag => flag.Id));
+            Assert.Equal("805 of 805 outputs are the same text (\"yes.\")", nullModel.Integrity[0].Detail);
+            Assert.False(nullModel.IsRanked);
+            var validation = store.Boards().Single(board => board.Identity.EvaluationSetId == "farm-validation").Identity.Id;
+            Assert.All(store.Ranking(validation, RankingOrder.WinRate), row => Assert.NotNull(row.Aggregate.Integrity));
+        }
+
+        Assert.Equal(LeaderboardStore.LatestSchemaVersion, _db.Scalar("PRAGMA user_version"));
+        Assert.Equal(before, tables.ToDictionary(table => table, table => _db.Scalar($"SELECT COUNT(*) FROM {table}")));
+        Assert.Equal(rows, Rows());
+        Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM aggregates WHERE integrity_unranked = 1"));
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM pragma_foreign_key_check"));
+    }
+
     private IReadOnlyList<string> Schema()
     {
         using var connection = _db.Connect();
