@@ -57,7 +57,8 @@ public static class SubmitCommand
             "/proc and /dev, and only the .NET runtime, the worker, the plugin and the run's SFT policy, reward model and pairs mounted read-only, its " +
             "work folder writable. Labels come through the host, which keeps the budget; after the method returns, the host hands its policy the " +
             "evaluation's instructions and scores the outputs itself. Rows are named NAME-RECIPE-sSEED and marked community; a killed or failed " +
-            "worker is recorded with its reason and stores no row. Exits 1 when the run fails, 2 when the command line or the folder is refused.")
+            "worker is recorded with its reason and stores no row. For a community board that a copy of the public eval-805 or gold cannot game, " +
+            "submit into a home with a hidden world (farm hide). Exits 1 when the run fails, 2 when the command line or the folder is refused.")
         {
             folder, method, name, set, seeds, training.Recipe, training.Seed, training.Threads, training.Device, training.Precision, budget, limit, memory, trust,
             split, replace, format,
