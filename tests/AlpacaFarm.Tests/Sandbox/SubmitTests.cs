@@ -112,6 +112,32 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
     }
 
     [SandboxFact]
+    public async Task A_submission_that_writes_outside_its_work_directory_changes_nothing_outside_it()
+    {
+        // Beside the database, into its own plugin folder, into the shared SFT policy every method reads, into the host's /tmp.
+        var sft = Directory.EnumerateDirectories(Path.Combine(home.Path, "artifacts", "policy")).First();
+        var hashes = Directory.EnumerateDirectories(Path.Combine(home.Path, "artifacts"), "*", SearchOption.AllDirectories)
+            .Where(folder => File.Exists(Path.Combine(folder, "checkpoint.json")) || Directory.EnumerateFiles(folder).Any())
+            .ToDictionary(folder => folder, AlpacaFarm.Abstractions.Artifacts.ArtifactHandle.HashFolder);
+        var plugin = Path.Combine(_folders.Folder($"writer-{Guid.NewGuid():N}", ("test-hostile", "test-hostile")), "test-hostile");
+        string[] targets = [Path.Combine(home.Path, $"outside-{Guid.NewGuid():N}.txt"), Path.Combine(plugin, "planted.txt"),
+            Path.Combine(sft, "planted.txt"), Path.Combine(Path.GetTempPath(), $"alpacafarm-planted-{Guid.NewGuid():N}.txt")];
+        File.WriteAllLines(Path.Combine(plugin, "probe.txt"), targets.Select(target => $"write {target}"));
+        var rows = home.Rows();
+
+        var result = await Submit(plugin, "--method", "hostile-snoop");
+
+        Assert.Equal(1, result.ExitCode);
+        var findings = Findings(result);
+        // The read-only mounts refuse; the home and /tmp paths land in the sandbox's private /tmp, which the host never sees.
+        Assert.StartsWith($"denied:write {targets[1]}", findings.Single(f => f.Contains(targets[1], StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.StartsWith($"denied:write {targets[2]}", findings.Single(f => f.Contains(targets[2], StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.All(targets, target => Assert.False(File.Exists(target), target));
+        Assert.Equal(hashes, hashes.Keys.ToDictionary(folder => folder, AlpacaFarm.Abstractions.Artifacts.ArtifactHandle.HashFolder));
+        Assert.Equal(rows, home.Rows());
+    }
+
+    [SandboxFact]
     public async Task The_same_probes_succeed_without_the_sandbox_so_the_sandbox_is_what_stops_them()
     {
         using var probes = new Probes(home.Path);
