@@ -93,7 +93,9 @@ public sealed record BenchmarkSummary(
             var method = plan.Methods[i];
             // Outcome i of a seed is method i's; a seed stopped early (time-out, Ctrl+C) has fewer.
             var outcomes = reports.Select(report => i < report.Methods.Count ? report.Methods[i] : null).ToList();
-            if (Row(store, board, method.Variant, method.Label, outcomes, sft, paper.Find(method.Id, method.NonDefault), walls: true) is { } row)
+            // A submission is its submitter's code whatever id it declares: no paper row beside it.
+            var paperRow = method.Submitted is null ? paper.Find(method.Id, method.NonDefault) : null;
+            if (Row(store, board, method.Variant, method.Label, outcomes, sft, paperRow, walls: true) is { } row)
                 rows.Add(row);
         }
 

@@ -24,7 +24,9 @@ public sealed record PlannedMethod(
     public string Variant => Submitted?.Name ?? Id + RunKey.VariantSuffix(NonDefault);
 
     /// <summary>For people: the display name, with the hyperparameters that differ from the defaults ("Quark (mode=tokens)").</summary>
-    public string Label => NonDefault.Count == 0
+    public string Label => Submitted is { } submitted
+        ? $"{submitted.Name} ({Descriptor.DisplayName}, submitted)"
+        : NonDefault.Count == 0
         ? Descriptor.DisplayName
         : $"{Descriptor.DisplayName} ({string.Join(", ", NonDefault.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))})";
 }

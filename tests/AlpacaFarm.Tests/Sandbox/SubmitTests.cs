@@ -48,6 +48,10 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
         Assert.Equal(theirs.Provenance.PluginSha256, mine.Provenance.PluginSha256);
         using var json = JsonDocument.Parse(submitted.Out);
         Assert.Contains(json.RootElement.GetProperty("rows").EnumerateArray(), row => row.GetProperty("name").GetString() == "dpo.dpo-tiny-s0");
+        // In the closing table a submission is its submitter's: named so, and with no paper row beside it, whatever id it declares.
+        var summary = json.RootElement.GetProperty("summary").GetProperty("rows").EnumerateArray().Single(row => row.GetProperty("variant").GetString() == "dpo.dpo");
+        Assert.Equal("dpo.dpo (DPO, submitted)", summary.GetProperty("method").GetString());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("paper").ValueKind);
     }
 
     [SandboxTheory]
