@@ -11,7 +11,8 @@ namespace AlpacaFarm.Tests.Templates;
 
 /// <summary>
 /// The author's path: the template instantiated into a folder outside the repository (from a custom template hive, so
-/// nothing is installed for the user), built against the packed contract and SDK alone, submitted, and its row found.
+/// nothing is installed for the user), built against the packed contract and SDK alone, its own tests run, submitted, and
+/// its row found.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>, IDisposable
@@ -30,11 +31,15 @@ public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyF
         await Run("bash", Path.Combine(root, "templates", "pack-feed.sh"), feed);
         await Run("dotnet", "new", "install", Path.Combine(root, "templates", "alpacafarm-method"), "--debug:custom-hive", hive);
         await Run("dotnet", "new", "alpacafarm-method", "-n", "Demo", "-o", project, "--methodId", "demo-method", "--feed", feed, "--debug:custom-hive", hive);
-        await Run("dotnet", "build", project, "-c", "Release");
-        var plugin = Path.Combine(project, "bin", "Release", "net10.0");
+        await Run("dotnet", "build", Path.Combine(project, "Demo.slnx"), "-c", "Release");
+        // The template's own tests: its unit tests (TorchSharp loaded through the feed's native patch) and a tiny-recipe
+        // submit through this build's CLI.
+        var tests = await Run("dotnet", "test", Path.Combine(project, "Demo.slnx"), "-c", "Release", "--no-build");
+        var plugin = Path.Combine(project, "Demo", "bin", "Release", "net10.0");
         var result = await CliRunner.RunAsync("submit", plugin, "--method", "demo-method", "--set", "k=2", "--home", home.Path,
             "--recipe", "tiny", "--threads", "1", "--eval-split", "validation");
 
+        Assert.Contains("Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3", tests);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("demo-method.demo-method-tiny-s0", home.Rows().Keys);
         // The folder holds the method alone: the contract, the SDK and TorchSharp are the worker's.
@@ -46,9 +51,9 @@ public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyF
     public void The_template_declares_this_build_s_contract_and_sdk()
     {
         var template = Path.Combine(RepositoryRoot(), "templates", "alpacafarm-method");
-        var references = XDocument.Load(Path.Combine(template, "MyMethod.csproj")).Descendants("PackageReference")
+        var references = XDocument.Load(Path.Combine(template, "MyMethod", "MyMethod.csproj")).Descendants("PackageReference")
             .ToDictionary(reference => reference.Attribute("Include")!.Value, reference => reference.Attribute("Version")!.Value);
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(template, "plugin.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(template, "MyMethod", "plugin.json")));
 
         Assert.Equal(ContractVersion.Current, references["AlpacaFarm.Abstractions"]);
         Assert.Equal(SdkVersion.Current, references["AlpacaFarm.Modeling"]);
@@ -59,8 +64,11 @@ public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyF
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>Runs a program to its end outside the test host's MSBuild environment; fails the test with its output otherwise.</summary>
-    private async Task Run(string program, params string[] args)
+    /// <summary>
+    /// Runs a program to its end outside the test host's MSBuild environment, with this build's CLI as ALPACAFARM_CLI; fails
+    /// the test with its output otherwise, else returns its standard output.
+    /// </summary>
+    private async Task<string> Run(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -69,11 +77,13 @@ public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyF
             start.Environment.Remove(name);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["ALPACAFARM_CLI"] = $"dotnet \"{Path.Combine(AppContext.BaseDirectory, "alpacafarm.dll")}\"";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(Guard);
         Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{await error}");
+        return await output;
     }
 
     private static string RepositoryRoot()
