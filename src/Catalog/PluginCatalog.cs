@@ -1,7 +1,5 @@
 using System.Reflection;
-using AlpacaFarm.Abstractions;
 using AlpacaFarm.Abstractions.Methods;
-using AlpacaFarm.Modeling;
 using AlpacaFarm.Modeling.Runtime;
 using McMaster.NETCore.Plugins;
 
@@ -95,12 +93,8 @@ public sealed class PluginCatalog
         try
         {
             manifest = PluginManifest.Read(folder);
-            if (ContractVersion.Incompatibility(manifest.ContractVersion) is { } incompatibility)
+            if (manifest.Incompatibility() is { } incompatibility)
                 throw new PluginLoadException(incompatibility, PluginStatus.Incompatible);
-            if (manifest.SdkVersion is null)
-                throw new PluginLoadException($"{PluginManifest.FileName} declares no sdkVersion (this host's SDK is {SdkVersion.Current})", PluginStatus.Incompatible);
-            if (SdkVersion.Incompatibility(manifest.SdkVersion) is { } sdk)
-                throw new PluginLoadException(sdk, PluginStatus.Incompatible);
             if (pluginIds.TryGetValue(manifest.Id, out var first))
                 throw new PluginLoadException($"duplicate plugin id '{manifest.Id}': already loaded from {first}");
             pluginIds[manifest.Id] = folder;

@@ -47,6 +47,16 @@ public sealed partial record PluginManifest(
         return problem is null ? manifest : throw new PluginLoadException($"malformed manifest: {problem}");
     }
 
+    /// <summary>Why this host cannot run a plugin built against these contract and SDK versions; null when it can.</summary>
+    public string? Incompatibility() =>
+        AlpacaFarm.Abstractions.ContractVersion.Incompatibility(ContractVersion)
+        ?? (SdkVersion is null
+            ? $"{FileName} declares no sdkVersion (this host's SDK is {AlpacaFarm.Modeling.SdkVersion.Current})"
+            : AlpacaFarm.Modeling.SdkVersion.Incompatibility(SdkVersion));
+
+    /// <summary>Built for contract 3.1 or later, which carries the training precision; an older plugin trains only in fp32.</summary>
+    public bool KnowsPrecision => System.Version.TryParse(ContractVersion, out var contract) && contract >= new System.Version(3, 1, 0);
+
     private string? Problem() =>
         !KebabCase().IsMatch(Id) ? $"id '{Id}' is not kebab-case"
         : !System.Version.TryParse(Version, out _) ? $"version '{Version}' is not a version number"

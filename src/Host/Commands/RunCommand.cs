@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using AlpacaFarm.Application.Methods;
 using AlpacaFarm.Host.Cli;
@@ -76,20 +77,7 @@ public static class RunCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(limit) is { } text)
-            {
-                if (DurationText.Parse(text) is not { } duration)
-                    result.AddError($"--time-limit '{text}' is not a duration such as 90s, 30m, 2h or 01:30:00.");
-                else if (duration <= TimeSpan.Zero)
-                    result.AddError($"--time-limit must be positive (got '{text}').");
-            }
-            if (result.GetValue(budget) < 0) result.AddError($"--label-budget must be at least 0 (got {result.GetValue(budget)}).");
-            if (result.GetValue(seeds) is { } list)
-            {
-                if (result.GetResult(training.Seed) is { Implicit: false }) result.AddError("give --seed or --seeds, not both.");
-                try { SeedList.Parse(list); }
-                catch (ArgumentException e) { result.AddError(e.Message + "."); }
-            }
+            ValidateShared(result, limit, budget, seeds, training.Seed);
             if (result.GetValue(json) && result.GetResult(format) is { Implicit: false } && result.GetValue(format) != "json")
                 result.AddError($"--json and --format {result.GetValue(format)} ask for two formats: give one.");
             var seen = new Dictionary<(string, string), string>();
@@ -108,21 +96,47 @@ public static class RunCommand
                 parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, training.Compute(parse),
                 parse.GetValue(budget), parse.GetValue(limit) is { } text ? DurationText.Parse(text) : null, parse.GetValue(plugins) ?? [], parse.GetValue(trust),
                 parse.GetValue(split)!, parse.GetValue(replace));
-            IReadOnlyList<long> seedList = parse.GetValue(seeds) is { } list ? SeedList.Parse(list) : [parse.GetValue(training.Seed)];
-            await using var services = cli.BuildServices(parse);
-            var mediator = services.GetRequiredService<IMediator>();
-            // The pipeline checks the request (MethodRunner.Plan) before anything opens the database or trains.
-            var send = new RunMethods(request, seedList);
-            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(send with { Progress = progress }, cancellationToken).AsTask());
-            // Cancelled: the runs are recorded as cancelled and the method has stopped; the command ends with one line.
-            cancellationToken.ThrowIfCancellationRequested();
-            return Print(cli, report, parse.GetValue(json) ? "json" : parse.GetValue(format)!, seedList.Count, send.Plan.Methods.Count);
+            return await RunAndPrintAsync(cli, parse, request, seeds, training.Seed, parse.GetValue(json) ? "json" : parse.GetValue(format)!, cancellationToken);
         });
         return command;
     }
 
+    /// <summary>The checks run and submit share: a positive --time-limit, a label budget of at least 0, --seed or --seeds.</summary>
+    internal static void ValidateShared(CommandResult result, Option<string?> limit, Option<int> budget, Option<string?> seeds, Option<long> seed)
+    {
+        if (result.GetValue(limit) is { } text)
+        {
+            if (DurationText.Parse(text) is not { } duration)
+                result.AddError($"--time-limit '{text}' is not a duration such as 90s, 30m, 2h or 01:30:00.");
+            else if (duration <= TimeSpan.Zero)
+                result.AddError($"--time-limit must be positive (got '{text}').");
+        }
+        if (result.GetValue(budget) < 0) result.AddError($"--label-budget must be at least 0 (got {result.GetValue(budget)}).");
+        if (result.GetValue(seeds) is { } list)
+        {
+            if (result.GetResult(seed) is { Implicit: false }) result.AddError("give --seed or --seeds, not both.");
+            try { SeedList.Parse(list); }
+            catch (ArgumentException e) { result.AddError(e.Message + "."); }
+        }
+    }
+
+    /// <summary>Runs <paramref name="request"/> for each seed behind a progress view and prints the report: run's and submit's end.</summary>
+    internal static async Task<int> RunAndPrintAsync(CliContext cli, ParseResult parse, MethodRunRequest request, Option<string?> seeds, Option<long> seed,
+        string format, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<long> seedList = parse.GetValue(seeds) is { } list ? SeedList.Parse(list) : [parse.GetValue(seed)];
+        await using var services = cli.BuildServices(parse);
+        var mediator = services.GetRequiredService<IMediator>();
+        // The pipeline checks the request (MethodRunner.Plan) before anything opens the database or trains.
+        var send = new RunMethods(request, seedList);
+        var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(send with { Progress = progress }, cancellationToken).AsTask());
+        // Cancelled: the runs are recorded as cancelled and the method has stopped; the command ends with one line.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Print(cli, report, format, seedList.Count, send.Plan.Methods.Count);
+    }
+
     /// <summary>Prints a run's report in <paramref name="format"/> and each failed method's reason; the exit code (1 when any failed).</summary>
-    internal static int Print(CliContext cli, BenchmarkReport report, string format, int seeds, int methods)
+    private static int Print(CliContext cli, BenchmarkReport report, string format, int seeds, int methods)
     {
         switch (format)
         {

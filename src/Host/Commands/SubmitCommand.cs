@@ -1,12 +1,8 @@
 using System.CommandLine;
-using AlpacaFarm.Application.Methods;
 using AlpacaFarm.Host.Cli;
 using AlpacaFarm.Host.Output;
-using AlpacaFarm.Runner.Benchmark;
 using AlpacaFarm.Runner.Methods;
 using AlpacaFarm.Runner.Sandbox;
-using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AlpacaFarm.Host.Commands;
 
@@ -33,7 +29,7 @@ public static class SubmitCommand
             Description = "Labels the method may ask of the training pool beyond the shared pairs; the host counts them.",
             DefaultValueFactory = _ => MethodRunRequest.DefaultLabelBudget,
         };
-        var limit = new Option<string>("--time-limit")
+        var limit = new Option<string?>("--time-limit")
         {
             Description = "Wall clock per seed, training and evaluation together (90s, 30m, 2h or hh:mm:ss); past it the worker is killed and the run recorded as timed out.",
             DefaultValueFactory = _ => DefaultTimeLimit,
@@ -65,17 +61,9 @@ public static class SubmitCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(limit) is { } text && (DurationText.Parse(text) is not { } duration || duration <= TimeSpan.Zero))
-                result.AddError($"--time-limit '{text}' is not a positive duration such as 90s, 30m, 2h or 01:30:00.");
+            RunCommand.ValidateShared(result, limit, budget, seeds, training.Seed);
             if (result.GetValue(memory) is { } size && (ByteSizes.Parse(size) is not { } bytes || bytes < 64L << 20))
                 result.AddError($"--memory-limit '{size}' is not a size of at least 64M such as 512M or 8G.");
-            if (result.GetValue(budget) < 0) result.AddError($"--label-budget must be at least 0 (got {result.GetValue(budget)}).");
-            if (result.GetValue(seeds) is { } list)
-            {
-                if (result.GetResult(training.Seed) is { Implicit: false }) result.AddError("give --seed or --seeds, not both.");
-                try { SeedList.Parse(list); }
-                catch (ArgumentException e) { result.AddError(e.Message + "."); }
-            }
             var keys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in result.GetValue(set) ?? [])
             {
@@ -91,13 +79,7 @@ public static class SubmitCommand
             var request = new MethodRunRequest([submission.MethodId], new Dictionary<string, IReadOnlyDictionary<string, string>>(),
                 parse.GetValue(training.Seed), parse.GetValue(training.Recipe)!, training.Compute(parse), parse.GetValue(budget),
                 DurationText.Parse(parse.GetValue(limit)!), [], parse.GetValue(trust), parse.GetValue(split)!, parse.GetValue(replace), submission);
-            IReadOnlyList<long> seedList = parse.GetValue(seeds) is { } list ? SeedList.Parse(list) : [parse.GetValue(training.Seed)];
-            await using var services = cli.BuildServices(parse);
-            var mediator = services.GetRequiredService<IMediator>();
-            var send = new RunMethods(request, seedList);
-            var report = await TrainingProgressView.RunAsync(cli.Console, progress => mediator.Send(send with { Progress = progress }, cancellationToken).AsTask());
-            cancellationToken.ThrowIfCancellationRequested();
-            return RunCommand.Print(cli, report, parse.GetValue(format)!, seedList.Count, send.Plan.Methods.Count);
+            return await RunCommand.RunAndPrintAsync(cli, parse, request, seeds, training.Seed, parse.GetValue(format)!, cancellationToken);
         });
         return command;
     }

@@ -60,8 +60,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
                     $"method '{entry.Method}' comes from the third-party plugin folder {plugin.Folder}: it runs inside this process only with --trust");
             var descriptor = resolved.Descriptor!;
             // A plugin built before contract 3.1 knows no precision: it would train fp32 under a key that says otherwise.
-            if (request.Compute.Precision != ComputeResources.Fp32 && plugin.Manifest is { } manifest
-                && Version.TryParse(manifest.ContractVersion, out var contract) && contract < new Version(3, 1, 0))
+            if (request.Compute.Precision != ComputeResources.Fp32 && plugin.Manifest is { KnowsPrecision: false } manifest)
                 throw new ArgumentException(
                     $"method '{entry.Method}' comes from a plugin built for contract {manifest.ContractVersion}, which predates --precision: it trains only in fp32 (leave --precision out)");
             // The user's overrides apply to every row of the method, over a variant's own.

@@ -50,9 +50,10 @@ public static class Bubblewrap
         // A host installed under /usr would be visible through it: its folder is hidden, the worker's bound back below.
         var hostFolder = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         if (hostFolder.StartsWith("/usr/", StringComparison.Ordinal)) args.AddRange(["--tmpfs", hostFolder]);
+        // Each bound at its own path, even one /usr already shows (a bind over itself is harmless, and the worker's folder
+        // may lie inside the hidden host folder).
         foreach (var path in new[] { dotnetRoot, WorkerLaunch.WorkerFolder, launch.PluginFolder }.Concat(launch.ReadOnly).Distinct(StringComparer.Ordinal))
-            if (!path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith(hostFolder + "/", StringComparison.Ordinal) || path == launch.PluginFolder)
-                args.AddRange(["--ro-bind", path, path]);
+            args.AddRange(["--ro-bind", path, path]);
         foreach (var path in launch.Writable) args.AddRange(["--bind", path, path]);
         args.AddRange(["--bind", socketFolder, SocketFolder]);
         args.AddRange(["--chdir", launch.Writable.Count > 0 ? launch.Writable[0] : "/tmp", "--"]);

@@ -1,10 +1,8 @@
 using System.Text.RegularExpressions;
-using AlpacaFarm.Abstractions;
 using AlpacaFarm.Abstractions.Artifacts;
 using AlpacaFarm.Abstractions.Compute;
 using AlpacaFarm.Abstractions.Methods;
 using AlpacaFarm.Catalog;
-using AlpacaFarm.Modeling;
 using AlpacaFarm.Runner.Methods;
 
 namespace AlpacaFarm.Runner.Sandbox;
@@ -40,11 +38,9 @@ public static partial class SubmissionPlanner
         {
             throw new ArgumentException($"plugin folder {folder}: {e.Message}");
         }
-        var incompatible = ContractVersion.Incompatibility(manifest.ContractVersion)
-            ?? (manifest.SdkVersion is null ? $"{PluginManifest.FileName} declares no sdkVersion (this host's SDK is {SdkVersion.Current})" : SdkVersion.Incompatibility(manifest.SdkVersion));
-        if (incompatible is not null) throw new ArgumentException($"plugin '{manifest.Id}': {incompatible}");
+        if (manifest.Incompatibility() is { } incompatible) throw new ArgumentException($"plugin '{manifest.Id}': {incompatible}");
         if (!File.Exists(Path.Combine(folder, manifest.EntryAssembly))) throw new ArgumentException($"plugin '{manifest.Id}': entry assembly {manifest.EntryAssembly} not found in {folder}");
-        if (request.Compute.Precision != ComputeResources.Fp32 && Version.TryParse(manifest.ContractVersion, out var contract) && contract < new Version(3, 1, 0))
+        if (request.Compute.Precision != ComputeResources.Fp32 && !manifest.KnowsPrecision)
             throw new ArgumentException($"plugin '{manifest.Id}' was built for contract {manifest.ContractVersion}, which predates --precision: it trains only in fp32 (leave --precision out)");
         if (!request.Trust && Bubblewrap.Available is null)
             throw new ArgumentException($"no sandbox can be made here: {Bubblewrap.Unavailable}; submit runs a plugin unsandboxed only with --trust");
