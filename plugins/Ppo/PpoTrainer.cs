@@ -127,9 +127,9 @@ internal sealed class PpoTrainer(
         {
             using var scope = NewDisposeScope();
             var batch = SequenceBatch.Build([.. chunk.Select(i => promptIds[i])], [.. chunk.Select(i => responses[i])], tokenizer.PadId, device);
-            var logProbs = Rows(LogProbs.OfResponses(policy, batch, settings.Temperature));
-            var referenceLogProbs = Rows(LogProbs.OfResponses(reference, batch, settings.Temperature));
-            var values = Rows(ValuesOf(batch));
+            var logProbs = TokenRows.Of(LogProbs.OfResponses(policy, batch, settings.Temperature));
+            var referenceLogProbs = TokenRows.Of(LogProbs.OfResponses(reference, batch, settings.Temperature));
+            var values = TokenRows.Of(ValuesOf(batch));
             // Paid per token, the readout comes as its terms (their mean is the readout); else as the readout itself.
             float[] heads, likelihoods;
             float[][]? termRows = null;
@@ -137,7 +137,7 @@ internal sealed class PpoTrainer(
             {
                 var (head, terms) = rewardModel.ScoreTokens(batch);
                 heads = head.cpu().data<float>().ToArray();
-                var rows = termRows = Rows(terms);
+                var rows = termRows = TokenRows.Of(terms);
                 likelihoods = [.. chunk.Select((i, j) => rows[j][..responses[i].Length].Average())];
             }
             else
@@ -195,8 +195,9 @@ internal sealed class PpoTrainer(
             var logProbs = LogProbs.OfResponses(logits, batch);
             var values = ValuesOf(batch);
             var mask = batch.ResponseMask.to(ScalarType.Float32);
-            var (loss, parts) = PpoObjective.Loss(logProbs, Padded(micro.Select(i => rollouts[i].LogProbs), width, device), Padded(micro.Select(i => advantages[i]), width, device),
-                values, Padded(micro.Select(i => rollouts[i].Values), width, device), Padded(micro.Select(i => returns[i]), width, device), mask,
+            Tensor Padded(Func<int, float[]> row) => TokenRows.Padded(micro.Select(row), width, device);
+            var (loss, parts) = PpoObjective.Loss(logProbs, Padded(i => rollouts[i].LogProbs), Padded(i => advantages[i]),
+                values, Padded(i => rollouts[i].Values), Padded(i => returns[i]), mask,
                 settings.ClipRange, settings.ValueClipRange, settings.ValueCoefficient);
             var microEntropy = MeanEntropy(logits, mask, withGradient: settings.EntropyCoefficient > 0);
             if (settings.EntropyCoefficient > 0)
@@ -228,19 +229,4 @@ internal sealed class PpoTrainer(
     // value[t] is read from the hidden state at t − 1: the state that chose response token t.
     private Tensor ValuesOf(SequenceBatch batch) =>
         valueModel.Values(LogProbs.ResponseHidden(valueModel.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
-
-    private static float[][] Rows(Tensor matrix)
-    {
-        var width = (int)matrix.shape[1];
-        var data = matrix.cpu().data<float>().ToArray();
-        return [.. Enumerable.Range(0, (int)matrix.shape[0]).Select(row => data[(row * width)..((row + 1) * width)])];
-    }
-
-    private static Tensor Padded(IEnumerable<float[]> rows, int width, Device device)
-    {
-        var list = rows.ToList();
-        var data = new float[list.Count * width];
-        for (var row = 0; row < list.Count; row++) Array.Copy(list[row], 0, data, row * width, list[row].Length);
-        return torch.tensor(data, [list.Count, width], device: device);
-    }
 }

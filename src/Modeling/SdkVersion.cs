@@ -27,6 +27,9 @@ namespace AlpacaFarm.Modeling;
 /// LogProbs.OfResponses from ids and mask); BestOfN.Select samples and scores a prompt batch's n draws together.
 /// PrecisionScope (training in contract 3.1's ComputeResources.Precision; TrainingLoop uses it). ComputeMeter (every
 /// forward's useful tokens and FLOPs).
+/// 3.2.0: the group methods' building blocks (RLOO, GRPO in community/): GroupSampler and GroupRollout (k keyed samples per
+/// prompt, scored under the policy, the reference and the reward model), GroupAdvantages (leave-one-out; group-normalised
+/// with or without the std); TokenRows (per-token rows to and from tensors).
 /// </remarks>
 public static class SdkVersion
 {
@@ -34,7 +37,7 @@ public static class SdkVersion
     public const int Major = 3;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 1;
+    public const int Minor = 2;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

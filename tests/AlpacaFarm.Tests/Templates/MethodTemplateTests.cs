@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
 using AlpacaFarm.Abstractions;
@@ -17,24 +16,22 @@ namespace AlpacaFarm.Tests.Templates;
 [Collection(TorchCollection.Name)]
 public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>, IDisposable
 {
-    // Guards against a hung child, never a measurement.
-    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(5);
-
     private readonly string _folder = Directory.CreateTempSubdirectory("alpacafarm-template-").FullName;
 
     [SandboxFact]
     public async Task A_method_from_the_template_builds_against_the_packed_feed_and_is_submitted_and_ranked()
     {
-        var root = RepositoryRoot();
+        var root = ChildProcesses.RepositoryRoot();
+        var children = new ChildProcesses(_folder);
         var (feed, hive, project) = (Path.Combine(_folder, "feed"), Path.Combine(_folder, "hive"), Path.Combine(_folder, "Demo"));
 
-        await Run("bash", Path.Combine(root, "templates", "pack-feed.sh"), feed);
-        await Run("dotnet", "new", "install", Path.Combine(root, "templates", "alpacafarm-method"), "--debug:custom-hive", hive);
-        await Run("dotnet", "new", "alpacafarm-method", "-n", "Demo", "-o", project, "--methodId", "demo-method", "--feed", feed, "--debug:custom-hive", hive);
-        await Run("dotnet", "build", Path.Combine(project, "Demo.slnx"), "-c", "Release");
+        await children.Run("bash", Path.Combine(root, "templates", "pack-feed.sh"), feed);
+        await children.Run("dotnet", "new", "install", Path.Combine(root, "templates", "alpacafarm-method"), "--debug:custom-hive", hive);
+        await children.Run("dotnet", "new", "alpacafarm-method", "-n", "Demo", "-o", project, "--methodId", "demo-method", "--feed", feed, "--debug:custom-hive", hive);
+        await children.Run("dotnet", "build", Path.Combine(project, "Demo.slnx"), "-c", "Release");
         // The template's own tests: its unit tests (TorchSharp loaded through the feed's native patch) and a tiny-recipe
         // submit through this build's CLI.
-        var tests = await Run("dotnet", "test", Path.Combine(project, "Demo.slnx"), "-c", "Release", "--no-build");
+        var tests = await children.Run("dotnet", "test", Path.Combine(project, "Demo.slnx"), "-c", "Release", "--no-build");
         var plugin = Path.Combine(project, "Demo", "bin", "Release", "net10.0");
         var result = await CliRunner.RunAsync("submit", plugin, "--method", "demo-method", "--set", "k=2", "--home", home.Path,
             "--recipe", "tiny", "--threads", "1", "--eval-split", "validation");
@@ -50,7 +47,7 @@ public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyF
     [Fact]
     public void The_template_declares_this_build_s_contract_and_sdk()
     {
-        var template = Path.Combine(RepositoryRoot(), "templates", "alpacafarm-method");
+        var template = Path.Combine(ChildProcesses.RepositoryRoot(), "templates", "alpacafarm-method");
         var references = XDocument.Load(Path.Combine(template, "MyMethod", "MyMethod.csproj")).Descendants("PackageReference")
             .ToDictionary(reference => reference.Attribute("Include")!.Value, reference => reference.Attribute("Version")!.Value);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(template, "MyMethod", "plugin.json")));
@@ -63,33 +60,4 @@ public sealed class MethodTemplateTests(TinyFarmHome home) : IClassFixture<TinyF
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    /// <summary>
-    /// Runs a program to its end outside the test host's MSBuild environment, with this build's CLI as ALPACAFARM_CLI; fails
-    /// the test with its output otherwise, else returns its standard output.
-    /// </summary>
-    private async Task<string> Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        // The test host runs under `dotnet test`, whose MSBuild variables would point a child build at the host's MSBuild.
-        foreach (var name in start.Environment.Keys.Where(key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(name);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["ALPACAFARM_CLI"] = $"dotnet \"{Path.Combine(AppContext.BaseDirectory, "alpacafarm.dll")}\"";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Guard);
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{await error}");
-        return await output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "AlpacaFarm.sln"))) return folder.FullName;
-        throw new DirectoryNotFoundException("the repository root (AlpacaFarm.sln) is not above the test's folder");
-    }
 }
