@@ -97,7 +97,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         foreach (var (name, value) in Bubblewrap.Environment(dotnetRoot)) start.Environment[name] = value;
         start.Environment["PATH"] = "/usr/bin:/bin";
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
+        var process = ParentThread.Start(start);
         process.StandardInput.Close();
         var log = new CappedLog(logPath, 1 << 20);
         var drained = Task.WhenAll(log.DrainAsync(process.StandardOutput.BaseStream, isError: false), log.DrainAsync(process.StandardError.BaseStream, isError: true));
