@@ -18,11 +18,14 @@ if [ ${#settings[@]} -eq 0 ]; then
     "rloo rloo-a learning_rate=1e-4 kl_coef=0.05"
     "rloo rloo-b learning_rate=3e-4 kl_coef=0.05"
     "rloo rloo-c learning_rate=3e-4 kl_coef=0.2"
+    "rloo rloo-d learning_rate=1e-4 kl_coef=0.05 k=2 prompts_per_step=64"
     "grpo grpo-a variant=grpo learning_rate=1e-4"
     "grpo grpo-b variant=grpo learning_rate=3e-4"
     "grpo grpo-c variant=dr-grpo learning_rate=1e-4"
     "kto kto-a beta=0.1 learning_rate=1e-4"
     "kto kto-b beta=0.25 learning_rate=1e-4"
+    "kto kto-c beta=0.1 learning_rate=1e-4 epochs=1"
+    "kto kto-d beta=0.25 learning_rate=3e-5"
   )
 fi
 mkdir -p "$out"

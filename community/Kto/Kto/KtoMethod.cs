@@ -30,10 +30,10 @@ public sealed class KtoMethod : IMethod
         "Prospect-theoretic loss on unpaired desirable (preferred) and undesirable (dispreferred) responses around a batch estimate of the KL to the SFT policy.",
         "Ethayarajh et al. 2024 (KTO: Model Alignment as Prospect Theoretic Optimization); TRL KTOTrainer",
         [
-            HyperparameterSpec.Float("beta", 0.1, 1e-6, 100, "0.1", "β: the implicit reward is β·log(π/π_SFT); larger keeps the policy nearer the SFT policy."),
+            HyperparameterSpec.Float("beta", 0.25, 1e-6, 100, "0.1", "β: the implicit reward is β·log(π/π_SFT); larger keeps the policy nearer the SFT policy (validation sweep: README.md)."),
             HyperparameterSpec.Float("desirable_weight", 1.0, 0, 100, "1.0", "λ_D: weight of the desirable examples' losses."),
             HyperparameterSpec.Float("undesirable_weight", 1.0, 0, 100, "1.0", "λ_U: weight of the undesirable examples' losses."),
-            .. new FineTuneHyperparameters(1e-4, 2, 64, 0.03, "examples (two a pair)", ("1e-6 (TRL KTOConfig)", "–", "–", "–")).Table(),
+            .. new FineTuneHyperparameters(3e-5, 2, 64, 0.03, "examples (two a pair)", ("1e-6 (TRL KTOConfig)", "–", "–", "–")).Table(),
         ], IsImplemented: true);
 
     public Task<IPolicy> RunAsync(MethodContext context, CancellationToken cancellationToken)

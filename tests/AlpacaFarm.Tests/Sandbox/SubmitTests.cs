@@ -78,7 +78,8 @@ public sealed class SubmitTests(TinyFarmHome home) : IClassFixture<TinyFarmHome>
         Assert.Equal((method, status), (run.Method, run.Status));
         Assert.StartsWith(reason, run.Reason, StringComparison.Ordinal);
         // The worker is gone: no live process runs it (a dead sandbox may wait as a zombie for the machine's init to reap it).
-        Assert.Empty(LiveWorkers());
+        // Only this plugin's: other hosts on the machine may be running workers of their own.
+        Assert.DoesNotContain(LiveWorkers(), worker => worker.Contains(TestPluginFolders.Of(plugin), StringComparison.Ordinal));
         if (method == "hostile-chatter")
         {
             // 16 MiB written, the log capped at 1 MiB and a note of what was dropped.
