@@ -33,8 +33,7 @@ mkdir -p "$out"
 dotnet build "$root/community/Community.slnx" -c Release --nologo -v quiet
 for setting in "${settings[@]}"; do
   read -r method name pairs <<< "$setting"
-  folder=$(ls -d "$root"/community/*/ | while read -r f; do [ "$(basename "$f" | tr '[:upper:]' '[:lower:]')" = "$method" ] && echo "$f"; done)
-  plugin="$folder$(basename "$folder")/bin/Release/net10.0"
+  plugin="$root/community/${method^}/${method^}/bin/Release/net10.0"   # rloo: community/Rloo/Rloo/bin/…
   sets=()
   for pair in $pairs; do sets+=(--set "$pair"); done
   echo "== $setting" | tee "$out/$name.log"
