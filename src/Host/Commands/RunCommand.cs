@@ -68,7 +68,7 @@ public static class RunCommand
             "reward model, scores the SFT baseline (sft-RECIPE-sSEED), then runs each method with the training pool behind a label budget and scores the " +
             "policy it returns (temperature 0.7, top-p 0.9) on the evaluation split; then prints the closing table: per method, simulated and gold win " +
             "rates, LC, length, the paired difference to SFT, wall time and the AlpacaFarm paper's Table 2 beside them, with three rank correlations. " +
-            "Rows are named METHOD-RECIPE-sSEED, plus -hHASH of non-default hyperparameters. Every stage is stored when made, so the same command after " +
+            "Rows are named METHOD-RECIPE-sSEED, plus -bf16 for --precision bf16-mixed and -hHASH of non-default hyperparameters. Every stage is stored when made, so the same command after " +
             "an interruption finishes what is missing; a run another process is running is waited for, and so is the device's compute lease. Every run " +
             "is recorded (alpacafarm runs); exits 1 when any method fails, 2 when the command line is refused, 130 after Ctrl+C (which stops the current " +
             "step and keeps nothing half-made).")

@@ -130,7 +130,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     public void RefuseBaselineOfOtherCompute(MethodRunPlan plan, long seed)
     {
         var (request, recipe, board) = (plan.Request, plan.Recipe, Board(plan));
-        var name = RunKey.RowName("sft", recipe.Name, seed, new Dictionary<string, string>());
+        var name = RunKey.RowName("sft", recipe.Name, seed, new Dictionary<string, string>(), request.Compute.Precision);
         if (request.Replace || store.FindSubmission(board.Id, name) is not { } stored || stored.Provenance.Run is not { } run) return;
         if (run.GetValueOrDefault("threads") == request.Compute.Threads.ToString(CultureInfo.InvariantCulture)
             && run.GetValueOrDefault("device", "cpu") == request.Compute.Device) return;
@@ -141,12 +141,12 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         $"row '{name}' already holds the baseline of another SFT policy ({Compute(stored)}; this run: {request.Compute.Device}, " +
         $"{request.Compute.Threads} thread(s)); pass --replace to replace it, or run with the same --threads and --device";
 
-    /// <summary>The SFT row every method is compared with: sft-{recipe}-s{seed}, scored once and then found stored.</summary>
+    /// <summary>The SFT row every method is compared with: sft-{recipe}-s{seed} (-bf16 in bf16-mixed), scored once and then found stored.</summary>
     private async Task<MethodRunOutcome> BaselineAsync(MethodRunPlan plan, ArtifactHandle sft, IEvaluationSet set, BoardIdentity board,
         IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
-        var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>());
+        var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>(), request.Compute.Precision);
         if (store.FindSubmission(board.Id, name) is { } stored)
         {
             if (stored.Provenance.FileSha256 == sft.ContentSha256 && stored.Aggregate.IsComplete)
@@ -170,9 +170,9 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
         var key = RunKey.For(method, request.Seed, recipe.ToJson(), sft, pairs, rewardModel, request.LabelBudget, request.EvalSplit, request.Compute);
-        var name = RunKey.RowName(method.Id, recipe.Name, request.Seed, method.NonDefault);
+        var name = RunKey.RowName(method.Id, recipe.Name, request.Seed, method.NonDefault, request.Compute.Precision);
         if (method.Submitted is { } submitted)
-            (key, name) = (RunKey.Submitted(key, submitted), RunKey.RowName(submitted.Name, recipe.Name, request.Seed, new Dictionary<string, string>()));
+            (key, name) = (RunKey.Submitted(key, submitted), RunKey.RowName(submitted.Name, recipe.Name, request.Seed, new Dictionary<string, string>(), request.Compute.Precision));
         if (Settled(method, key, name, board, request) is { } settled) return settled;
 
         // One process per key: a second run of it waits here, then finds the first one's row.
@@ -340,11 +340,15 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
             method.Plugin.BuiltIn ? Aggregates.Verified : Aggregates.Community, method.Id, method.Descriptor.Version, run);
     }
 
-    /// <summary>What the same seed needs to reproduce the same row bit for bit: the thread count, device, libtorch and processor.</summary>
+    /// <summary>
+    /// What the same seed needs to reproduce the same row bit for bit: the thread count, device, number format, libtorch and
+    /// processor.
+    /// </summary>
     private static Dictionary<string, string> RuntimeFacts(MethodRunRequest request) => new()
     {
         ["device"] = request.Compute.Device,
         ["threads"] = request.Compute.Threads.ToString(CultureInfo.InvariantCulture),
+        ["precision"] = request.Compute.Precision,
         ["libtorch"] = TorchSharp.torch.__version__,
         ["processor"] = ProcessorInfo.Describe().ToString(),
     };

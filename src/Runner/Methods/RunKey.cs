@@ -40,11 +40,20 @@ public static class RunKey
         Sha256(JsonSerializer.Serialize(new { key, submitted_as = submitted.Name, sandbox = submitted.Sandbox }));
 
     /// <summary>
-    /// The row's name: {method}-{recipe}-s{seed}, plus -h{8 hex} of the non-default hyperparameters when there are any
-    /// (the SFT baseline is "sft").
+    /// The row's name: {method}-{recipe}-s{seed}, plus -bf16 when the models trained in bf16-mixed, plus -h{8 hex} of the
+    /// non-default hyperparameters when there are any (the SFT baseline is "sft"). A precision's rows are other policies, so
+    /// they are rows of their own beside the fp32 rows of the same seed, not replacements of them.
     /// </summary>
-    public static string RowName(string method, string recipe, long seed, IReadOnlyDictionary<string, string> nonDefault) =>
-        $"{method}-{recipe}-s{seed.ToString(CultureInfo.InvariantCulture)}{VariantSuffix(nonDefault)}";
+    public static string RowName(string method, string recipe, long seed, IReadOnlyDictionary<string, string> nonDefault, string precision) =>
+        $"{method}-{recipe}-s{seed.ToString(CultureInfo.InvariantCulture)}{PrecisionSuffix(precision)}{VariantSuffix(nonDefault)}";
+
+    /// <summary>"" for fp32 (the reference number format), "-bf16" for bf16-mixed.</summary>
+    public static string PrecisionSuffix(string precision) => precision switch
+    {
+        ComputeResources.Fp32 => "",
+        ComputeResources.Bf16Mixed => "-bf16",
+        _ => throw new ArgumentException($"unknown precision '{precision}'", nameof(precision)),
+    };
 
     /// <summary>"-h" and 8 hex digits of the hash of the non-default hyperparameters; empty when there are none.</summary>
     public static string VariantSuffix(IReadOnlyDictionary<string, string> nonDefault)
