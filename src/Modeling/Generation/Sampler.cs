@@ -18,7 +18,8 @@ namespace AlpacaFarm.Modeling.Generation;
 /// not on the batch it lands in (up to float rounding). Give repeated prompts distinct keys to get distinct samples: a
 /// batch computes a repeated prompt once (<see cref="PromptSharing"/>) and its repeats decode from copies of its cache.
 /// Prompts longer than the model's maximum keep their last tokens; a batch gets at most
-/// <c>MaxSequenceLength − longest prompt</c> new tokens.
+/// <c>MaxSequenceLength − longest prompt</c> new tokens. Batches run side by side on the CPU's cores
+/// (<see cref="InferenceLanes"/>), each whole on one of them.
 /// </remarks>
 public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
 {
@@ -35,12 +36,13 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
         model.eval();
         try
         {
-            foreach (var chunk in order.Chunk(options.BatchSize))
+            var chunks = order.Chunk(options.BatchSize).ToArray();
+            InferenceLanes.Run(chunks.Length, ModelDevice(), b =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                var chunk = chunks[b];
                 var generated = GenerateBatch([.. chunk.Select(i => prompts[i])], [.. chunk.Select(i => keys[i])], options);
                 for (var j = 0; j < chunk.Length; j++) results[chunk[j]] = generated[j];
-            }
+            }, cancellationToken);
         }
         finally
         {
