@@ -8,40 +8,35 @@ using AlpacaFarm.Simulation;
 using TorchSharp;
 
 /// <summary>
-/// The sampler and the reward model on a trained policy and reward model, two ways over the same batches: one lane at the
-/// bench's intra-op threads (ALPACAFARM_INFERENCE_LANES=1, as before lanes), and the SDK's default, as many lanes as
-/// threads at one intra-op thread each. Speeds, and how many samples and scores differ in any bit.
+/// The sampler on a trained policy, two ways over the same batches: one lane at the bench's intra-op threads
+/// (ALPACAFARM_INFERENCE_LANES=1, as before lanes), and the SDK's default, as many lanes as threads at one intra-op thread
+/// each. Speeds, and how many samples differ. (The reward model's scoring ran slower in lanes and stays in one:
+/// docs/results/2026-12-07-inference-lanes-bf16.md.)
 /// </summary>
 internal static class Lanes
 {
-    public static List<(string What, string Value, string Reference)> Measure(string policyDir, string? rewardDir, WordTokenizer tokenizer,
+    public static List<(string What, string Value, string Reference)> Measure(string policyDir, WordTokenizer tokenizer,
         int threads, int batch, int instructions, int draws, int reps)
     {
         using var policy = Checkpoint.LoadPolicy(ArtifactHandle.ForFolder(ArtifactKind.Policy, policyDir, "bench")).Model;
-        using var reward = rewardDir is null ? null : Checkpoint.LoadRewardModel(ArtifactHandle.ForFolder(ArtifactKind.RewardModel, rewardDir, "bench")).Model;
         var world = FarmWorld.Generate(FarmSplitSizes.Paper, FarmWorld.DefaultSeed).Unlabeled.Take(instructions).Select(i => i.Instruction).ToArray();
         var texts = world.SelectMany(i => Enumerable.Repeat(i, draws)).ToArray();
         var prompts = texts.Select(i => (IReadOnlyList<int>)PromptFormat.Prompt(tokenizer, i)).ToArray();
         var keys = world.SelectMany(i => Enumerable.Range(0, draws).Select(k => $"{i}#{k}")).ToArray();
         var options = SamplingOptions.From(DecodingOptions.Evaluation(0), batch);
 
-        (double Generate, double Score, int[][] Samples, float[] Scores) Once(string? lanes)
+        (double Generate, int[][] Samples) Once(string? lanes)
         {
             Environment.SetEnvironmentVariable("ALPACAFARM_INFERENCE_LANES", lanes);
             torch.set_num_threads(threads);
             var clock = Stopwatch.StartNew();
             var samples = new Sampler(policy, tokenizer).Generate(prompts, keys, options).ToArray();
             var generate = clock.Elapsed.TotalSeconds;
-            var responses = samples.Select(ids => tokenizer.Decode(PromptFormat.UntilEos(tokenizer, ids))).ToArray();
-            clock.Restart();
-            var scores = reward?.Score(tokenizer, [.. texts.Select((t, i) => (t, responses[i]))], batch) ?? [];
-            var score = clock.Elapsed.TotalSeconds;
             Environment.SetEnvironmentVariable("ALPACAFARM_INFERENCE_LANES", null);
-            return (generate, score, samples, scores);
+            return (generate, samples);
         }
 
         static int Differ(int[][] a, int[][] b) => Enumerable.Range(0, a.Length).Count(i => !a[i].AsSpan().SequenceEqual(b[i]));
-        static int DifferScores(float[] a, float[] b) => Enumerable.Range(0, a.Length).Count(i => BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]));
 
         var rows = new List<(string, string, string)>();
         var what = $"{prompts.Length:N0} samples ({instructions:N0} unlabeled instructions × {draws}, evaluation decoding), batch {batch}";
@@ -53,10 +48,6 @@ internal static class Lanes
             rows.Add(($"[{rep}] generation, one lane × {threads} intra-op threads, {what}", $"{tokens / one.Generate:F0} tok/s", $"{one.Generate:F1} s"));
             rows.Add(($"[{rep}] generation, {threads} lanes × 1 intra-op thread", $"{tokens / lanes.Generate:F0} tok/s",
                 $"{lanes.Generate:F1} s, {one.Generate / lanes.Generate:F2}× one lane; samples unlike one lane's: {Differ(lanes.Samples, one.Samples)}"));
-            if (reward is null) continue;
-            rows.Add(($"[{rep}] reward scoring, one lane × {threads} intra-op threads", $"{one.Score:F1} s", ""));
-            rows.Add(($"[{rep}] reward scoring, {threads} lanes × 1 intra-op thread", $"{lanes.Score:F1} s",
-                $"{one.Score / lanes.Score:F2}× one lane; scores unlike one lane's in any bit: {DifferScores(lanes.Scores, one.Scores)}"));
         }
         return rows;
     }

@@ -29,10 +29,10 @@ using static TorchSharp.torch;
 //          --anchor DIR                   (also writes DIR/anchor-input.json, the model shape, the SFT batches and the generation
 //                                          prompts of train and gen, and DIR/dotnet.json, their figures, for
 //                                          bench/torch-reference.py: the same measurements in PyTorch, with ratios)
-//          --only lanes --policy DIR [--reward DIR] [--batch 256]
-//                                         (4,096 samples of a trained policy, scored by the reward model, in one lane at
-//                                          --threads and in --threads lanes of one thread each (the SDK's default), three
-//                                          times: speeds, and how many samples and scores differ)
+//          --only lanes --policy DIR [--batch 256]
+//                                         (4,096 samples of a trained policy in one lane at --threads and in --threads
+//                                          lanes of one thread each (the SDK's default), three times: speeds, and how many
+//                                          samples differ)
 //          --only sharpen --policy DIR --reward DIR [--temperatures 1,0.53] [--kl-coef 0.2]
 //                                         (the SFT policy sampled at each temperature T on 512 unlabeled instructions, as
 //                                          PPO's rollouts are: the reward model's readouts, and the KL to the same policy
@@ -195,7 +195,7 @@ if (only.Contains("parts"))
 if (only.Contains("lanes"))
 {
     if (policyDir is null) throw new ArgumentException("--only lanes needs --policy");
-    rows.AddRange(Lanes.Measure(policyDir, rewardDir, tokenizer, threads, generationBatch, instructions: 1024, draws: 4, reps: 3));
+    rows.AddRange(Lanes.Measure(policyDir, tokenizer, threads, generationBatch, instructions: 1024, draws: 4, reps: 3));
 }
 
 if (only.Contains("sharpen"))

@@ -6,10 +6,11 @@ using TorchSharp;
 namespace AlpacaFarm.Modeling.Runtime;
 
 /// <summary>
-/// Runs the independent batches of an inference loop (sampling, scoring) side by side on the CPU: with N intra-op threads,
-/// N lanes, each a thread of its own at one intra-op thread, take the batches in turn. At the farm's model sizes a decode
-/// step is many small kernels, which a second intra-op thread splits at a loss; a second batch in flight keeps the second
-/// core busy instead (bench/AlpacaFarm.Bench.Modeling, --only lanes).
+/// Runs the independent batches of the sampler side by side on the CPU: with N intra-op threads, N lanes, each a thread of
+/// its own at one intra-op thread, take the batches in turn. At the farm's model sizes a decode step is many small kernels,
+/// which a second intra-op thread splits at a loss; a second batch in flight keeps the second core busy instead
+/// (bench/AlpacaFarm.Bench.Modeling, --only lanes). Whole-sequence passes (the reward model's scoring) have kernels large
+/// enough for intra-op threads, and ran slower in lanes, so they stay in one.
 /// </summary>
 /// <remarks>
 /// A batch is computed whole by one lane, so what a batch gives does not depend on how many lanes ran or which took it;

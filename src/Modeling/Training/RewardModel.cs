@@ -121,10 +121,8 @@ public sealed class RewardModel : nn.Module
                 return ScoreRepeated(fitted, repeats, tokenizer.PadId, batchSize, device);
             var order = Enumerable.Range(0, items.Count).OrderBy(i => fitted[i].Prompt.Length + fitted[i].Response.Length).ToArray();
             var rewards = new float[items.Count];
-            var chunks = order.Chunk(batchSize).ToArray();
-            InferenceLanes.Run(chunks.Length, device, b =>
+            foreach (var chunk in order.Chunk(batchSize))
             {
-                var chunk = chunks[b];
                 using var scope = NewDisposeScope();
                 // no_grad, not inference_mode: inference mode made Best-of-16 scoring slower
                 // (docs/results/2026-11-24-modeling-performance.md).
@@ -132,7 +130,7 @@ public sealed class RewardModel : nn.Module
                 var batch = SequenceBatch.Build([.. chunk.Select(i => fitted[i].Prompt)], [.. chunk.Select(i => fitted[i].Response)], tokenizer.PadId, device);
                 var scores = Score(batch).cpu().data<float>().ToArray();
                 for (var j = 0; j < chunk.Length; j++) rewards[chunk[j]] = scores[j];
-            });
+            }
             return rewards;
         }
         finally
@@ -166,13 +164,9 @@ public sealed class RewardModel : nn.Module
         var promptLast = torch.cat(lastHidden, 0);
         var promptMask = torch.cat(promptMasks, 0);
         var rewards = new float[fitted.Length];
-        var chunks = Enumerable.Range(0, fitted.Length).OrderBy(i => fitted[i].Response.Length).Chunk(batchSize).ToArray();
-        // The responses' batches side by side (the prompts' pass above appends to one cache, in order).
-        InferenceLanes.Run(chunks.Length, device, b =>
+        foreach (var chunk in Enumerable.Range(0, fitted.Length).OrderBy(i => fitted[i].Response.Length).Chunk(batchSize))
         {
-            var chunk = chunks[b];
             using var chunkScope = NewDisposeScope();
-            using var laneNoGrad = torch.no_grad();
             var responseWidth = chunk.Max(i => fitted[i].Response.Length);
             var (ids, real) = SequenceBatch.Padded([.. chunk.Select(i => fitted[i].Response)], responseWidth, padId, left: false, device);
             var rows = torch.tensor(chunk.Select(i => sharing.Source[i]).ToArray(), device: device);
@@ -186,7 +180,7 @@ public sealed class RewardModel : nn.Module
             var logProbs = LogProbs.OfResponses(backbone.Logits(predictors), ids, real);
             var scores = score_head.forward(last).squeeze(-1).add(Likelihood(logProbs, real)).cpu().data<float>().ToArray();
             for (var j = 0; j < chunk.Length; j++) rewards[chunk[j]] = scores[j];
-        });
+        }
         return rewards;
     }
 }
