@@ -14,9 +14,9 @@ namespace AlpacaFarm.Modeling.Runtime;
 /// </summary>
 /// <remarks>
 /// A batch is computed whole by one lane, so what a batch gives does not depend on how many lanes ran or which took it;
-/// its kernels run on one thread where they ran on N before, and every reduction of these kernels is within a row, so on
-/// the processors measured the bytes are the ones one lane of N threads gives (the bench's lanes mode counts the samples
-/// that differ). One batch, a GPU, or one intra-op thread runs inline, as before. Set ALPACAFARM_INFERENCE_LANES=1 to run
+/// its kernels run on one thread where they ran on N before, so where a kernel's floats do not depend on its thread count,
+/// as on the processor measured, the bytes are the ones one lane of N threads gives (the bench's lanes mode counts the
+/// samples that differ). One batch, a GPU, or one intra-op thread runs inline, as before. Set ALPACAFARM_INFERENCE_LANES=1 to run
 /// every loop in one lane of N threads (or to another count of lanes, at most N).
 /// </remarks>
 internal static class InferenceLanes
