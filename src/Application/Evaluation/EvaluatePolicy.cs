@@ -36,7 +36,7 @@ public sealed record EvaluatePolicy(
 
     /// <summary>The row's name: --name, else sft-RECIPE-sSEED (-bf16 in bf16-mixed) or the folder's name.</summary>
     public string RowName() => SubmissionScorer.ChooseName(Name,
-        [BuiltIn ? RunKey.RowName("sft", FarmRecipe.Get(Recipe).Name, Seed, new Dictionary<string, string>(), Compute.Precision) : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Policy)))]);
+        [BuiltIn ? RunKey.BaselineRowName(FarmRecipe.Get(Recipe).Name, Seed, Compute.Precision) : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Policy)))]);
 
     /// <summary>Before training or generating: the recipe, the folder, then the name.</summary>
     public void Validate()

@@ -130,7 +130,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
     public void RefuseBaselineOfOtherCompute(MethodRunPlan plan, long seed)
     {
         var (request, recipe, board) = (plan.Request, plan.Recipe, Board(plan));
-        var name = RunKey.RowName("sft", recipe.Name, seed, new Dictionary<string, string>(), request.Compute.Precision);
+        var name = RunKey.BaselineRowName(recipe.Name, seed, request.Compute.Precision);
         if (request.Replace || store.FindSubmission(board.Id, name) is not { } stored || stored.Provenance.Run is not { } run) return;
         if (run.GetValueOrDefault("threads") == request.Compute.Threads.ToString(CultureInfo.InvariantCulture)
             && run.GetValueOrDefault("device", "cpu") == request.Compute.Device) return;
@@ -146,7 +146,7 @@ public sealed class MethodRunner(FarmModels models, PolicyEvaluation evaluation,
         IProgress<TrainingStage>? progress, CancellationToken cancellationToken)
     {
         var (request, recipe) = (plan.Request, plan.Recipe);
-        var name = RunKey.RowName("sft", recipe.Name, request.Seed, new Dictionary<string, string>(), request.Compute.Precision);
+        var name = RunKey.BaselineRowName(recipe.Name, request.Seed, request.Compute.Precision);
         if (store.FindSubmission(board.Id, name) is { } stored)
         {
             if (stored.Provenance.FileSha256 == sft.ContentSha256 && stored.Aggregate.IsComplete)

@@ -47,8 +47,12 @@ public static class RunKey
     public static string RowName(string method, string recipe, long seed, IReadOnlyDictionary<string, string> nonDefault, string precision) =>
         $"{method}-{recipe}-s{seed.ToString(CultureInfo.InvariantCulture)}{PrecisionSuffix(precision)}{VariantSuffix(nonDefault)}";
 
+    /// <summary>The SFT baseline's row: sft-{recipe}-s{seed}, plus -bf16 in bf16-mixed.</summary>
+    public static string BaselineRowName(string recipe, long seed, string precision) =>
+        RowName("sft", recipe, seed, new Dictionary<string, string>(), precision);
+
     /// <summary>"" for fp32 (the reference number format), "-bf16" for bf16-mixed.</summary>
-    public static string PrecisionSuffix(string precision) => precision switch
+    private static string PrecisionSuffix(string precision) => precision switch
     {
         ComputeResources.Fp32 => "",
         ComputeResources.Bf16Mixed => "-bf16",
