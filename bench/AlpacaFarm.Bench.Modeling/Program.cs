@@ -122,11 +122,14 @@ if (only.Contains("group"))
             .SelectMany(band => band.OrderBy(d => d.Response.Length).Chunk(32)))
         .OrderBy(batch => KeyedRandom.Hash64("bench group", $"{batch[0].Prompt.Length} {batch[0].Response.Length} {batch.Length}", 0))
         .SelectMany(batch => batch).ToArray();
-    var asIs = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32])[0];
-    var byLength = Bench.Train(config, tokenizer, grouped, steps, [MatmulPrecision.Fp32])[0];
-    rows.Add(("fp32 training, batches in the split's order", $"{asIs.RealTokensPerSecond:F0} tok/s", $"padding {asIs.PaddingFraction:P0}"));
-    rows.Add(("fp32 training, length-grouped batches", $"{byLength.RealTokensPerSecond:F0} tok/s",
-        $"padding {byLength.PaddingFraction:P0}; {byLength.RealTokensPerSecond / asIs.RealTokensPerSecond:F2}× the split's order"));
+    var asIs = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32], padded: true)[0];
+    var packed = Bench.Train(config, tokenizer, fitted, steps, [MatmulPrecision.Fp32])[0];
+    var byLength = Bench.Train(config, tokenizer, grouped, steps, [MatmulPrecision.Fp32], padded: true)[0];
+    rows.Add(("fp32 training, the split's order, padded layout", $"{asIs.RealTokensPerSecond:F0} tok/s", $"padding {asIs.PaddingFraction:P0}; final loss {asIs.FinalLoss:F5}"));
+    rows.Add(("fp32 training, the split's order, packed rows", $"{packed.RealTokensPerSecond:F0} tok/s",
+        $"padding {packed.PaddingFraction:P0}; {packed.RealTokensPerSecond / asIs.RealTokensPerSecond:F2}× padded; final loss {packed.FinalLoss:F5}"));
+    rows.Add(("fp32 training, length-grouped batches, padded layout", $"{byLength.RealTokensPerSecond:F0} tok/s",
+        $"padding {byLength.PaddingFraction:P0}; {byLength.RealTokensPerSecond / asIs.RealTokensPerSecond:F2}× padded"));
 }
 
 if (only.Contains("prof"))
@@ -283,7 +286,7 @@ internal static class Bench
         {
             using var scope = NewDisposeScope();
             var batch = SequenceBatch.Build([.. chunk.Select(i => prompts[i])], [.. chunk.Select(i => responses[i])], tokenizer.PadId, torch.CPU);
-            var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+            var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.Packed), batch));
             var difference = LogProbs.OfResponses(LogProbs.Tempered(logits, t), batch).sub(LogProbs.OfResponses(logits, batch));
             kl += difference.sum().item<float>();
             clamped += difference.clamp_min(HeldScalars.Zero).sum().item<float>();
@@ -321,7 +324,8 @@ internal static class Bench
     /// on the same batches, their steps interleaved; 4 untimed warm-up steps first.
     /// </summary>
     public static TrainingMeasure[] Train(
-        TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, int steps, MatmulPrecision[] precisions)
+        TransformerConfig config, ITokenizer tokenizer, (int[] Prompt, int[] Response)[] data, int steps, MatmulPrecision[] precisions,
+        bool padded = false)
     {
         var models = precisions.Select(p => new CausalTransformer(config, TorchSeeding.Generator("bench-init", "sft", 0)) { Precision = p }).ToArray();
         var options = new TrainingOptions(Epochs: 1, BatchSize: 32, LearningRate: 2e-3);
@@ -343,18 +347,19 @@ internal static class Bench
                     using var scope = NewDisposeScope();
                     var batch = SequenceBatch.Build([.. batchData.Select(d => d.Prompt)], [.. batchData.Select(d => d.Response)], tokenizer.PadId, torch.CPU);
                     schedules[m].ZeroGrad();
-                    var loss = SftTrainer.Loss(models[m], batch);
+                    var loss = padded ? PaddedLoss(models[m], batch) : SftTrainer.Loss(models[m], batch);
                     loss.backward();
                     schedules[m].Step();
                     losses[m].Add(loss.item<float>());
                     clock.Stop();
                     if (step < 4 || m > 0) continue;
                     real += batch.RealTokens;
-                    var (b, t, r) = (batch.InputIds.shape[0], batch.InputIds.shape[1], batch.ResponseIds.shape[1]);
+                    var computed = padded ? batch.InputIds : batch.Packed.InputIds;
+                    var (b, t, r) = (computed.shape[0], computed.shape[1], batch.ResponseIds.shape[1]);
                     positions += b * t;
                     flops += 6.0 * 12 * config.Width * config.Width * config.Depth * b * t // block matmuls, forward + backward
                              + 12.0 * config.Depth * b * t * t * config.Width             // QKᵀ and AV, forward + backward
-                             + 6.0 * config.VocabularySize * config.Width * b * r;       // tied LM head on response positions
+                             + 6.0 * config.VocabularySize * config.Width * batch.ResponseIds.shape[0] * r; // tied LM head on response positions
                 }
             }
         }
@@ -365,6 +370,15 @@ internal static class Bench
         }
         return [.. clocks.Select((clock, m) => new TrainingMeasure(
             real / clock.Elapsed.TotalSeconds, flops / clock.Elapsed.TotalSeconds / 1e9, 1 - real / positions, losses[m].TakeLast(20).Average()))];
+    }
+
+    /// <summary>SFT's loss over the padded layout itself (prompts left-padded, responses right-padded), as before packing.</summary>
+    private static Tensor PaddedLoss(CausalTransformer model, SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        var logProbs = LogProbs.OfResponses(model.Logits(LogProbs.ResponseHidden(hidden, batch)), batch);
+        return (-logProbs.sum() / batch.ResponseMask.sum().clamp_min(HeldScalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Where an SFT step's time goes (forward, backward, optimizer), printed.</summary>

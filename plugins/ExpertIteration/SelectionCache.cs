@@ -30,7 +30,7 @@ public sealed record SelectedOutput(string Instruction, string Output, float Pro
 public static class SelectionCache
 {
     /// <summary>Bump when drawing, the key or the file changes: older selections are then drawn anew.</summary>
-    public const string CodeVersion = "expert-iteration-selection/3";
+    public const string CodeVersion = "expert-iteration-selection/4";
 
     /// <summary>The selection's file inside its folder.</summary>
     public const string FileName = "selection.json";

@@ -190,7 +190,7 @@ internal sealed class PpoTrainer(
             var batch = SequenceBatch.Build([.. micro.Select(i => rollouts[i].Prompt)], [.. micro.Select(i => rollouts[i].Response)],
                 tokenizer.PadId, device);
             var width = (int)batch.ResponseIds.shape[1];
-            var logits = LogProbs.Tempered(policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch)),
+            var logits = LogProbs.Tempered(policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.Packed), batch)),
                 settings.Temperature);
             var logProbs = LogProbs.OfResponses(logits, batch);
             var values = ValuesOf(batch);
@@ -228,5 +228,5 @@ internal sealed class PpoTrainer(
 
     // value[t] is read from the hidden state at t − 1: the state that chose response token t.
     private Tensor ValuesOf(SequenceBatch batch) =>
-        valueModel.Values(LogProbs.ResponseHidden(valueModel.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+        valueModel.Values(LogProbs.ResponseHidden(valueModel.Hidden(batch.Packed), batch));
 }

@@ -23,7 +23,7 @@ public sealed class QuarkMethod : IMethod
     public MethodDescriptor Descriptor { get; } = new(
         Id: "quark",
         DisplayName: "Quark",
-        Version: "1.2.0",
+        Version: "1.2.1",
         Kind: MethodKind.TrainingTime,
         Description: "Samples, bins rollouts by proxy reward into quantiles and fine-tunes on the top quantile (or on every quantile behind its token) with a KL penalty.",
         PaperReference: "Lu et al. 2022; AlpacaFarm (Dubois et al. 2023) §4",

@@ -124,10 +124,10 @@ internal sealed class QuarkTrainer(
         var responses = rows.Select((r, i) => r.Response[..Math.Min(r.Response.Length, policy.Config.MaxSequenceLength - conditioned[i].Length)]).ToArray();
         var batch = SequenceBatch.Build(conditioned, responses, tokenizer.PadId, device);
         var plain = SequenceBatch.Build([.. rows.Select(r => r.PlainIds)], responses, tokenizer.PadId, device);
-        var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions), batch));
+        var logits = policy.Logits(LogProbs.ResponseHidden(policy.Hidden(batch.Packed), batch));
         Tensor referenceLogits;
         using (torch.no_grad())
-            referenceLogits = reference.Logits(LogProbs.ResponseHidden(reference.Hidden(plain.InputIds, plain.AttentionMask, plain.Positions), plain));
+            referenceLogits = reference.Logits(LogProbs.ResponseHidden(reference.Hidden(plain.Packed), plain));
         var (loss, parts) = QuarkObjective.Loss(logits, referenceLogits, batch.ResponseIds, batch.ResponseMask.to(ScalarType.Float32),
             settings.KlCoefficient, settings.EntropyCoefficient);
         schedule.ZeroGrad();

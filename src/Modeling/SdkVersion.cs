@@ -30,6 +30,8 @@ namespace AlpacaFarm.Modeling;
 /// 3.2.0: the group methods' building blocks (RLOO, GRPO in community/): GroupSampler and GroupRollout (k keyed samples per
 /// prompt, scored under the policy, the reference and the reward model), GroupAdvantages (leave-one-out; group-normalised
 /// with or without the std); TokenRows (per-token rows to and from tensors).
+/// 3.3.0: packed rows (PackedRows, CausalTransformer.Hidden(PackedRows), SequenceBatch.Packed): a batch's forward pass packs
+/// whole sequences into rows instead of padding prompts and responses apart; same states up to float rounding.
 /// </remarks>
 public static class SdkVersion
 {
@@ -37,7 +39,7 @@ public static class SdkVersion
     public const int Major = 3;
 
     /// <summary>Bumped when the surface grows: a plugin built for a newer minor is refused by an older host.</summary>
-    public const int Minor = 2;
+    public const int Minor = 3;
 
     /// <summary>Fixes that change no surface.</summary>
     public const int Patch = 0;

@@ -55,6 +55,12 @@ public static class ComputeMeter
             var counts = torch.stack([fresh.sum(), real.cumsum(1).narrow(1, past, length).mul(fresh).sum()]).cpu().data<long>().ToArray();
             (tokens, context) = (counts[0], counts[1]);
         }
+        Count(config, tokens, context);
+    }
+
+    /// <summary>Counts a forward pass of <paramref name="tokens"/> real tokens attending to <paramref name="context"/> positions in all.</summary>
+    internal static void Count(TransformerConfig config, long tokens, long context)
+    {
         var trained = torch.is_grad_enabled();
         var flops = tokens * FlopsPerToken(config, 0) + 4.0 * config.Depth * config.Width * context;
         if (trained) Interlocked.Add(ref _trainedTokens, tokens);

@@ -16,7 +16,7 @@ public static class LogProbs
     public static Tensor OfResponses(CausalTransformer model, SequenceBatch batch)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        var hidden = model.Hidden(batch.Packed);
         return OfResponses(model.Logits(ResponseHidden(hidden, batch)), batch).MoveToOuterDisposeScope();
     }
 
@@ -28,7 +28,7 @@ public static class LogProbs
     public static Tensor OfResponses(CausalTransformer model, SequenceBatch batch, double temperature)
     {
         using var scope = NewDisposeScope();
-        var hidden = model.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        var hidden = model.Hidden(batch.Packed);
         return OfResponses(Tempered(model.Logits(ResponseHidden(hidden, batch)), temperature), batch).MoveToOuterDisposeScope();
     }
 

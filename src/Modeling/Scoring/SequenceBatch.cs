@@ -1,4 +1,5 @@
 using TorchSharp;
+using AlpacaFarm.Modeling.Transformer;
 using static TorchSharp.torch;
 
 namespace AlpacaFarm.Modeling.Scoring;
@@ -26,6 +27,12 @@ public sealed record SequenceBatch(
     int PromptWidth,
     long RealTokens)
 {
+    /// <summary>
+    /// The same sequences packed without padding between a prompt and its response, for the forward pass:
+    /// <c>model.Hidden(batch.Packed)</c> hands the states back in this layout. Set by <see cref="Build"/>.
+    /// </summary>
+    public required PackedRows Packed { get; init; }
+
     /// <summary>Builds the layout; <paramref name="responses"/> may be empty sequences.</summary>
     public static SequenceBatch Build(
         IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, int padId, Device device)
@@ -42,12 +49,22 @@ public sealed record SequenceBatch(
         return new SequenceBatch(
             torch.cat([promptIds, responseIds], 1).MoveToOuterDisposeScope(),
             attention.MoveToOuterDisposeScope(),
-            Transformer.CausalTransformer.PositionsFromMask(attention).MoveToOuterDisposeScope(),
+            CausalTransformer.PositionsFromMask(attention).MoveToOuterDisposeScope(),
             responseIds.MoveToOuterDisposeScope(),
             responseMask.MoveToOuterDisposeScope(),
             torch.tensor(responses.Select(r => (long)promptWidth + r.Count - 1).ToArray(), device: device).MoveToOuterDisposeScope(),
             promptWidth,
-            prompts.Sum(p => (long)p.Count) + responses.Sum(r => (long)r.Count));
+            prompts.Sum(p => (long)p.Count) + responses.Sum(r => (long)r.Count))
+        {
+            Packed = PackedRows.Build(
+                [.. prompts.Select((p, i) => (IReadOnlyList<int>)[.. p, .. responses[i]])],
+                promptWidth + responseWidth,
+                (i, column) => column < promptWidth
+                    ? column - (promptWidth - prompts[i].Count) is var t && t >= 0 ? t : -1
+                    : column - promptWidth < responses[i].Count ? prompts[i].Count + column - promptWidth : -1,
+                padId,
+                device).MoveToOuterDisposeScope(),
+        };
     }
 
     /// <summary>

@@ -97,7 +97,7 @@ public sealed class RewardModel : nn.Module
     // The head at the last real token, and the response tokens' log-probabilities under the backbone's own LM head.
     private (Tensor Head, Tensor LogProbs) Readouts(SequenceBatch batch)
     {
-        var hidden = backbone.Hidden(batch.InputIds, batch.AttentionMask, batch.Positions);
+        var hidden = backbone.Hidden(batch.Packed);
         var last = hidden.gather(1, batch.LastIndex.view(-1, 1, 1).expand(-1, 1, hidden.shape[2])).squeeze(1);
         var logProbs = LogProbs.OfResponses(backbone.Logits(LogProbs.ResponseHidden(hidden, batch)), batch);
         return (score_head.forward(last).squeeze(-1), logProbs);

@@ -15,7 +15,7 @@ public sealed record RewardTrainingResult(TrainingResult Training, double HeldOu
 public sealed class RewardTrainer(RewardModel model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached reward models made by older code are then rebuilt.</summary>
-    public const string CodeVersion = "reward-trainer/3";
+    public const string CodeVersion = "reward-trainer/4";
 
     /// <summary>Trains <c>model</c> in place on <paramref name="train"/> and measures accuracy on <paramref name="heldOut"/>.</summary>
     public RewardTrainingResult Train(

@@ -14,7 +14,7 @@ namespace AlpacaFarm.Modeling.Training;
 public sealed class SftTrainer(CausalTransformer model, ITokenizer tokenizer, TrainingOptions options)
 {
     /// <summary>Bump when the trainer's behaviour changes: cached SFT artifacts made by older code are then rebuilt.</summary>
-    public const string CodeVersion = "sft-trainer/2";
+    public const string CodeVersion = "sft-trainer/3";
 
     /// <summary>Trains <c>model</c> in place with the shared <see cref="TrainingLoop"/>.</summary>
     public TrainingResult Train(

@@ -75,12 +75,35 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"a sequence exceeds the model's maximum of {Config.MaxSequenceLength} tokens");
         }
         ComputeMeter.Count(Config, inputIds.shape[0], past, length, attentionMask);
+        return Blocks(inputIds, positions, AttentionBias(past, length, attentionMask, inputIds.device), cache).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The final-LayerNorm hidden states of packed sequences, handed back in the padded layout they were packed from:
+    /// [sequences, layout width, width], zeros at the layout's padding. Each real token's state is the one an unpadded
+    /// forward of its sequence alone gives, up to float rounding; padding costs nothing but the packing's leftover.
+    /// </summary>
+    public Tensor Hidden(PackedRows packed)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        using var scope = NewDisposeScope();
+        if (packed.Positions.shape[1] > Config.MaxSequenceLength)
+            throw new ArgumentException($"a sequence exceeds the model's maximum of {Config.MaxSequenceLength} tokens");
+        ComputeMeter.Count(Config, packed.RealTokens, packed.AttendedContext);
+        var hidden = Blocks(packed.InputIds, packed.Positions, packed.AttentionBias, cache: null);
+        var flat = hidden.reshape(-1, Config.Width);
+        var withZero = torch.cat([flat, torch.zeros(1, Config.Width, dtype: flat.dtype, device: flat.device)], 0);
+        return withZero.index_select(0, packed.Unpack).view(packed.Sequences, packed.LayoutWidth, Config.Width).MoveToOuterDisposeScope();
+    }
+
+    // Embeddings, the blocks under one additive attention bias, the final LayerNorm.
+    private Tensor Blocks(Tensor inputIds, Tensor positions, Tensor maskBias, KvCache? cache)
+    {
         var x = token_embedding.forward(inputIds);
         using var rotary = RotaryPositions.For(positions, Config.HeadWidth);
-        var maskBias = AttentionBias(past, length, attentionMask, inputIds.device);
         var bf16 = Precision == MatmulPrecision.Bf16Mixed;
         for (var i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, maskBias, rotary, cache, i, bf16);
-        return final_norm.forward(x).MoveToOuterDisposeScope();
+        return final_norm.forward(x);
     }
 
     /// <summary>

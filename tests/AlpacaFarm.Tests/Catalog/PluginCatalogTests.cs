@@ -119,9 +119,9 @@ public sealed class PluginCatalogTests : IDisposable
     [Theory]
     [InlineData("\"contractVersion\": \"3.0.0\"", "\"contractVersion\": \"2.2.0\"", "built for contract 2.2.0; this host implements 3.1.0 (major versions differ)")]
     [InlineData("\"contractVersion\": \"3.0.0\"", "\"contractVersion\": \"4.0.0\"", "built for contract 4.0.0; this host implements 3.1.0 (major versions differ)")]
-    [InlineData("\"sdkVersion\": \"3.0.0\"", "\"sdkVersion\": \"2.3.0\"", "built for SDK 2.3.0; this host implements 3.2.0 (major versions differ)")]
-    [InlineData("\"sdkVersion\": \"3.0.0\"", "\"sdkVersion\": \"3.3.0\"", "built for SDK 3.3.0, newer than this host's 3.2.0")]
-    [InlineData("\"sdkVersion\": \"3.0.0\",", "", "plugin.json declares no sdkVersion (this host's SDK is 3.2.0)")]
+    [InlineData("\"sdkVersion\": \"3.0.0\"", "\"sdkVersion\": \"2.3.0\"", "built for SDK 2.3.0; this host implements 3.3.0 (major versions differ)")]
+    [InlineData("\"sdkVersion\": \"3.0.0\"", "\"sdkVersion\": \"3.4.0\"", "built for SDK 3.4.0, newer than this host's 3.3.0")]
+    [InlineData("\"sdkVersion\": \"3.0.0\",", "", "plugin.json declares no sdkVersion (this host's SDK is 3.3.0)")]
     public void A_plugin_built_for_another_contract_or_sdk_is_refused_with_one_line(string from, string to, string reason)
     {
         var folder = _folders.Folder("contract", ("test-good", "good"));
