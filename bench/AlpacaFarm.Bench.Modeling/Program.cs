@@ -16,7 +16,6 @@ using static TorchSharp.torch;
 
 // Modeling throughput on this machine, one table; every number sits beside its reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/AlpacaFarm.Bench.Modeling -- [--threads N] [--only peak,train,gen,bon,group] [--steps N]
-//          --only draw                    (the sampler's draw alone: libtorch's kernels against the managed draw)
 //          [--policy DIR --reward DIR]   (Best-of-16 with trained checkpoints, e.g. the home's artifacts/policy/… and rewardmodel/…)
 //          --only nested --policy DIR --reward DIR --out DIR [--keep 1,4,16,64] [--temperature 0.5] [--top-p 0.9]
 //                                         (one nested Best-of-n run over eval-805 at the candidate decoding given (the Best-of-n
@@ -200,12 +199,6 @@ if (only.Contains("lanes"))
 {
     if (policyDir is null) throw new ArgumentException("--only lanes needs --policy");
     rows.AddRange(Lanes.Measure(policyDir, tokenizer, threads, generationBatch, instructions: 1024, draws: 4, reps: 3));
-}
-
-if (only.Contains("draw"))
-{
-    rows.AddRange(Draw.Measure(config.VocabularySize, [64, 256], reps: 400, topP: 1.0));
-    rows.AddRange(Draw.Measure(config.VocabularySize, [256], reps: 400, topP: 0.9));
 }
 
 if (only.Contains("sharpen"))

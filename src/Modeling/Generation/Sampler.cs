@@ -116,7 +116,7 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
             }
             var logits = model.Logits(hidden.select(1, -1)).to(ScalarType.Float32);
             var uniforms = active.Select(row => random[row].NextDouble()).ToArray();
-            var next = Choose(logits, uniforms, options);
+            var next = Choose(logits, uniforms, options, device);
             for (var j = 0; j < active.Length; j++)
             {
                 var row = active[j];
@@ -140,14 +140,27 @@ public sealed class Sampler(CausalTransformer model, ITokenizer tokenizer)
     /// <summary>Finished rows are dropped once they are at least 1/this of the rows still in the batch (each drop copies the cache).</summary>
     private const int CompactWhenFinished = 8;
 
-    // One token id per row: argmax at temperature 0, else the inverse CDF of the (top-p) distribution at u, drawn in managed
-    // code from libtorch's softmax (InverseCdfDraw).
-    private static long[] Choose(Tensor logits, double[] uniforms, SamplingOptions options)
+    // One token id per row: argmax at temperature 0, else the inverse CDF of the (top-p) distribution at u.
+    private static long[] Choose(Tensor logits, double[] uniforms, SamplingOptions options, Device device)
     {
         if (options.Temperature == 0) return logits.argmax(-1).cpu().data<long>().ToArray();
-        using var temperature = options.Temperature.ToScalar(); // held across the native call (see HeldScalars)
-        var probabilities = (logits / temperature).softmax(-1).cpu();
-        return InverseCdfDraw.Choose(probabilities.data<float>().ToArray(), (int)probabilities.shape[1], uniforms, options.TopP);
+        // Held across the native calls (see HeldScalars).
+        using var temperature = options.Temperature.ToScalar();
+        using var topP = options.TopP.ToScalar();
+        var probabilities = (logits / temperature).softmax(-1);
+        var (sorted, order) = probabilities.sort(-1, descending: true, stable: true);
+        if (options.TopP < 1)
+        {
+            var before = sorted.cumsum(-1) - sorted;
+            sorted = sorted.masked_fill(before.ge(topP), HeldScalars.Zero);
+        }
+        var cumulative = sorted.cumsum(-1);
+        var total = cumulative.select(-1, -1).unsqueeze(-1);
+        var u = torch.tensor(uniforms, device: device).to(ScalarType.Float32).unsqueeze(-1) * total;
+        // Rounding at u ≈ 1 could step past the last token with mass: never pick one that was cut or underflowed.
+        var lastWithMass = sorted.gt(HeldScalars.Zero).sum(-1, keepdim: true) - HeldScalars.One;
+        var rank = torch.minimum(cumulative.le(u).sum(-1, keepdim: true), lastWithMass);
+        return order.gather(-1, rank).squeeze(-1).cpu().data<long>().ToArray();
     }
 
     private static Tensor Slice<T>(T[,] values, int[] rows, int columns, Device device) where T : unmanaged
