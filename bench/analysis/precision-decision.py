@@ -12,10 +12,19 @@ Two layouts:
       two homes: FP32_HOME's eval-805 outputs are scored into BF16_HOME as "fp32-NAME" rows (the farm's evaluation has no
       randomness, so they score as they did there) and compared there with NAME-bf16 (or NAME, in a home made before
       bf16 rows carried the suffix).
-SEEDS default 0,1,2; RECIPE default default. CLI: set A_CLI, default "dotnet run -c Release --project src/Host --"."""
+SEEDS default 0,1,2; RECIPE default default. CLI: set A_CLI, default "dotnet run -c Release --project src/Host --".
+--label NAME (two homes only) names the second home's build in the table (e.g. "packed" for a change of arithmetic that
+is not a precision) and makes the last line a verdict on a change of result rather than on the default precision.
+Also printed: the mean difference over the row pairs per judge (± SE over the pairs), to tell a shift of the whole
+table from rows moving both ways."""
 import glob, json, math, os, shlex, subprocess, sys
 
 args = sys.argv[1:]
+label = "bf16"
+if "--label" in args:
+    at = args.index("--label")
+    label = args[at + 1]
+    del args[at:at + 2]
 two_homes = len(args) >= 2 and os.path.isdir(args[1])
 fp32_home, bf16_home = (args[0], args[1]) if two_homes else (args[0], args[0])
 rest = args[2:] if two_homes else args[1:]
@@ -33,10 +42,12 @@ def names(home, seed):
         if not name.startswith("fp32-"): found.append((name, path))
     return found
 
-print(f"| seed | row | simulated bf16 − fp32 | paired SE | gold bf16 − fp32 | paired SE | beyond 2 paired SE |")
+before = "fp32" if label == "bf16" else "before"
+print(f"| seed | row | simulated {label} − {before} | paired SE | gold {label} − {before} | paired SE | beyond 2 paired SE |")
 print("|---|---|---:|---:|---:|---:|---|")
 comparisons = misses = 0
 unmatched = []
+differences = {"simulated": [], "gold": []}
 for seed in seeds:
     for name, path in names(fp32_home, seed):
         base, _, variant = name.partition(f"-{recipe}-s{seed}")
@@ -56,6 +67,7 @@ for seed in seeds:
             if x is None or not se:
                 cells += ["–", "–"]; continue
             comparisons += 1
+            differences[judge].append(x)
             if abs(x) > 2 * se:
                 misses += 1; beyond.append(judge)
             cells += [f"{x:+.2f}", f"{se:.2f}"]
@@ -64,7 +76,14 @@ for seed in seeds:
 p = 2 * (1 - 0.5 * (1 + math.erf(2 / math.sqrt(2))))
 tail = sum(math.comb(comparisons, k) * p ** k * (1 - p) ** (comparisons - k) for k in range(misses, comparisons + 1))
 print()
-if unmatched: print(f"fp32 rows without a bf16 row (left out): {', '.join(unmatched)}")
+if unmatched: print(f"{before} rows without a {label} row (left out): {', '.join(unmatched)}")
+for judge, xs in differences.items():
+    if len(xs) > 1:
+        mean = sum(xs) / len(xs)
+        se = math.sqrt(sum((x - mean) ** 2 for x in xs) / (len(xs) - 1) / len(xs))
+        print(f"mean {label} − {before}, {judge}: {mean:+.2f} ± {se:.2f} over {len(xs)} row pairs (± SE over the pairs)")
+verdict = (("Within chance: bf16-mixed may be the default." if tail >= 0.05 else "More than chance allows: fp32 stays the default.")
+           if label == "bf16" else
+           ("Within chance: no change of result." if tail >= 0.05 else "More than chance allows: a change of result by the 2-paired-SE rule."))
 print(f"{misses} of {comparisons} comparisons beyond 2 paired SE; chance under no change: {comparisons * p:.1f} expected "
-      f"(P(|Z| > 2) = {p:.4f}); P(at least {misses} by chance) = {tail:.3g}. "
-      + ("Within chance: bf16-mixed may be the default." if tail >= 0.05 else "More than chance allows: fp32 stays the default."))
+      f"(P(|Z| > 2) = {p:.4f}); P(at least {misses} by chance) = {tail:.3g}. " + verdict)
