@@ -1,3 +1,4 @@
+using AlpacaFarm.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +31,20 @@ public sealed record PackedRows(Tensor InputIds, Tensor Positions, Tensor Attent
         return this;
     }
 
+    // [rows, 1, width, width] from each cell's sequence index (−1 after a row's last sequence), built by libtorch rather than
+    // in a managed array of rows × width² floats: a large allocation per batch makes the collector run more often.
+    private static Tensor AttentionBiasOf(Tensor segments)
+    {
+        using var scope = NewDisposeScope();
+        var width = segments.shape[1];
+        var columns = torch.arange(width, dtype: ScalarType.Int64, device: segments.device);
+        var (queries, keys) = (segments.unsqueeze(2), segments.unsqueeze(1));
+        var sameSequence = queries.eq(keys).logical_and(queries.ge(HeldScalars.Zero));
+        var allowed = sameSequence.logical_and(columns.unsqueeze(0).le(columns.unsqueeze(1))).logical_or(torch.eye(width, dtype: ScalarType.Bool, device: segments.device));
+        return torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: segments.device)
+            .masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity).unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// Packs sequences <paramref name="tokens"/>[i] (each a prompt and its response, concatenated) into rows as wide as the
     /// longest, first fit in decreasing length. <paramref name="cellOf"/>(sequence, column of the padded layout) gives the
@@ -60,7 +75,7 @@ public sealed record PackedRows(Tensor InputIds, Tensor Positions, Tensor Attent
         var rows = filled.Count;
         var ids = new long[rows * width];
         var positions = new long[rows * width];
-        var segment = new int[rows * width];
+        var segment = new long[rows * width];
         Array.Fill(ids, padId);
         Array.Fill(segment, -1);
         long real = 0, context = 0;
@@ -72,15 +87,7 @@ public sealed record PackedRows(Tensor InputIds, Tensor Positions, Tensor Attent
             real += tokens[i].Count;
             context += (long)tokens[i].Count * (tokens[i].Count + 1) / 2;
         }
-        var bias = new float[rows * width * width];
-        for (var row = 0; row < rows; row++)
-        for (var query = 0; query < width; query++)
-        {
-            var own = segment[row * width + query];
-            var at = (row * width + query) * width;
-            for (var key = 0; key < width; key++)
-                bias[at + key] = key == query || (key < query && own >= 0 && segment[row * width + key] == own) ? 0f : float.NegativeInfinity;
-        }
+        var segments = torch.tensor(segment, [rows, width], device: device);
         var unpack = new long[count * layoutWidth];
         for (var i = 0; i < count; i++)
         for (var column = 0; column < layoutWidth; column++)
@@ -91,7 +98,7 @@ public sealed record PackedRows(Tensor InputIds, Tensor Positions, Tensor Attent
         return new PackedRows(
             torch.tensor(ids, [rows, width], device: device),
             torch.tensor(positions, [rows, width], device: device),
-            torch.tensor(bias, [rows, 1, width, width], device: device),
+            AttentionBiasOf(segments),
             torch.tensor(unpack, device: device),
             count,
             layoutWidth,

@@ -75,15 +75,29 @@ public sealed class InferenceLanesTests : IDisposable
     {
         torch.set_num_threads(2);
         var started = 0;
+        Thread? failing = null;
+        using var failingKnown = new ManualResetEventSlim();
 
+        // Batch 0 holds its lane until batch 1's lane has thrown and ended, so the failure is recorded before that lane
+        // asks for another batch: no batch may start after it, whatever the scheduler does.
         var thrown = Assert.Throws<InvalidDataException>(() => InferenceLanes.Run(1000, torch.CPU, batch =>
         {
             Interlocked.Increment(ref started);
-            if (batch == 3) throw new InvalidDataException("batch 3");
+            if (batch == 1)
+            {
+                failing = Thread.CurrentThread;
+                failingKnown.Set();
+                throw new InvalidDataException("batch 1");
+            }
+            if (batch == 0)
+            {
+                Assert.True(failingKnown.Wait(TimeSpan.FromMinutes(1)), "batch 1 never started on the other lane");
+                Assert.True(failing!.Join(TimeSpan.FromMinutes(1)), "the failing lane never ended");
+            }
         }));
 
-        Assert.Equal("batch 3", thrown.Message);
-        Assert.True(started < 1000, $"{started} batches started after the failure");
+        Assert.Equal("batch 1", thrown.Message);
+        Assert.Equal(2, started);
         Assert.Equal(2, torch.get_num_threads());
     }
 
