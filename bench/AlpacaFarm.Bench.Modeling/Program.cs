@@ -406,7 +406,7 @@ internal static class Bench
             var t3 = clock.Elapsed.TotalSeconds;
             if (s < 4) continue;
             (build, forward, backward, step) = (build + t0, forward + t1 - t0, backward + t2 - t1, step + t3 - t2);
-            if (s == 4) Console.WriteLine($"batch shape {batch.InputIds.shape[0]}×{batch.InputIds.shape[1]}, response width {batch.ResponseIds.shape[1]}");
+            if (s == 4) Console.WriteLine($"padded layout {batch.InputIds.shape[0]}×{batch.InputIds.shape[1]}, computed as packed rows {batch.Packed.InputIds.shape[0]}×{batch.Packed.InputIds.shape[1]}, response width {batch.ResponseIds.shape[1]}");
         }
         Console.WriteLine($"{precision}: last loss {lastLoss:F6}; per step (ms): build {build / 16 * 1e3:F1}, forward {forward / 16 * 1e3:F1}, backward {backward / 16 * 1e3:F1}, optimizer {step / 16 * 1e3:F1}");
     }

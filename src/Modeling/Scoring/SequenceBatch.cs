@@ -46,6 +46,13 @@ public sealed record SequenceBatch(
         var (promptIds, promptMask) = Padded(prompts, promptWidth, padId, left: true, device);
         var (responseIds, responseMask) = Padded(responses, responseWidth, padId, left: false, device);
         var attention = torch.cat([promptMask, responseMask], 1);
+        // The token of sequence i that the layout holds at a column (prompts end at PromptWidth, responses start there), or −1.
+        int TokenAt(int i, int column)
+        {
+            var prompt = prompts[i].Count;
+            if (column < promptWidth) return column >= promptWidth - prompt ? column - (promptWidth - prompt) : -1;
+            return column - promptWidth < responses[i].Count ? prompt + column - promptWidth : -1;
+        }
         return new SequenceBatch(
             torch.cat([promptIds, responseIds], 1).MoveToOuterDisposeScope(),
             attention.MoveToOuterDisposeScope(),
@@ -59,9 +66,7 @@ public sealed record SequenceBatch(
             Packed = PackedRows.Build(
                 [.. prompts.Select((p, i) => (IReadOnlyList<int>)[.. p, .. responses[i]])],
                 promptWidth + responseWidth,
-                (i, column) => column < promptWidth
-                    ? column - (promptWidth - prompts[i].Count) is var t && t >= 0 ? t : -1
-                    : column - promptWidth < responses[i].Count ? prompts[i].Count + column - promptWidth : -1,
+                TokenAt,
                 padId,
                 device).MoveToOuterDisposeScope(),
         };

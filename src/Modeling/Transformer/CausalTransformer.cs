@@ -159,10 +159,12 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
             allowed = allowed.logical_and(attentionMask.to(ScalarType.Bool).unsqueeze(1)).logical_or(keys.eq(queries));
         else
             allowed = allowed.unsqueeze(0);
-        allowed = allowed.unsqueeze(1);
-        return torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device)
-            .masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity).MoveToOuterDisposeScope();
+        return AdditiveBias(allowed.unsqueeze(1)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The additive attention bias of a mask of allowed (query, key) pairs: 0 where allowed, −∞ elsewhere.</summary>
+    internal static Tensor AdditiveBias(Tensor allowed) =>
+        torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: allowed.device).masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity);
 
     /// <summary>The layer in fp32, or in bfloat16 from its fp32 weights (the input is cast when it is not bf16 yet).</summary>
     private static Tensor Linear(Linear layer, Tensor input, bool bf16) =>

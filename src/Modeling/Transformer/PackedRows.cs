@@ -41,8 +41,7 @@ public sealed record PackedRows(Tensor InputIds, Tensor Positions, Tensor Attent
         var (queries, keys) = (segments.unsqueeze(2), segments.unsqueeze(1));
         var sameSequence = queries.eq(keys).logical_and(queries.ge(HeldScalars.Zero));
         var allowed = sameSequence.logical_and(columns.unsqueeze(0).le(columns.unsqueeze(1))).logical_or(torch.eye(width, dtype: ScalarType.Bool, device: segments.device));
-        return torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: segments.device)
-            .masked_fill(allowed.logical_not(), HeldScalars.NegativeInfinity).unsqueeze(1).MoveToOuterDisposeScope();
+        return CausalTransformer.AdditiveBias(allowed.unsqueeze(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -87,7 +86,7 @@ public sealed record PackedRows(Tensor InputIds, Tensor Positions, Tensor Attent
             real += tokens[i].Count;
             context += (long)tokens[i].Count * (tokens[i].Count + 1) / 2;
         }
-        var segments = torch.tensor(segment, [rows, width], device: device);
+        using var segments = torch.tensor(segment, [rows, width], device: device);
         var unpack = new long[count * layoutWidth];
         for (var i = 0; i < count; i++)
         for (var column = 0; column < layoutWidth; column++)
